@@ -1,0 +1,180 @@
+#include "node/app/node_service.h"
+
+#include <chrono>
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "node/core/ids.h"
+#include "node/core/levels.h"
+#include "node/core/status_macros.h"
+#include "node/core/validate.h"
+
+namespace council::app {
+
+int64_t SystemClockMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+// The identity to run with: the stored one, checked against and updated by
+// the configuration, or a new one from the configuration.
+absl::StatusOr<v1::NodeIdentity> ResolveIdentity(const std::optional<v1::NodeIdentity>& stored,
+                                                 const v1::NodeConfig& config) {
+  if (!stored) {
+    if (config.unit().empty()) return absl::InvalidArgumentError("--unit is required on first start");
+    if (config.level() == v1::LEVEL_UNSPECIFIED) {
+      return absl::InvalidArgumentError("--level is required on first start");
+    }
+    if (config.name().empty()) return absl::InvalidArgumentError("--name is required on first start");
+    v1::NodeIdentity id;
+    id.set_unit(config.unit());
+    id.set_level(config.level());
+    id.set_name(config.name());
+    id.set_parent_unit(config.parent_unit());
+    return id;
+  }
+  v1::NodeIdentity id = *stored;
+  if (!config.unit().empty() && config.unit() != id.unit()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data directory ", config.data_dir(), " belongs to unit ", id.unit(),
+        ", not ", config.unit(), "; use another --data-dir"));
+  }
+  if (config.level() != v1::LEVEL_UNSPECIFIED && config.level() != id.level()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "unit ", id.unit(), " is a ", core::LevelName(id.level()), " node, not a ",
+        core::LevelName(config.level())));
+  }
+  if (!config.name().empty()) id.set_name(config.name());
+  if (!config.parent_unit().empty()) id.set_parent_unit(config.parent_unit());
+  return id;
+}
+
+}  // namespace
+
+NodeService::NodeService(std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
+                         v1::NodeConfig config, Clock clock)
+    : store_(std::move(store)),
+      identity_(std::move(identity)),
+      config_(std::move(config)),
+      clock_(std::move(clock)) {}
+
+absl::StatusOr<std::unique_ptr<NodeService>> NodeService::Open(const v1::NodeConfig& config,
+                                                               Clock clock) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config.data_dir(), ec)) {
+    // Refuse before creating anything: a first start needs the identity.
+    RETURN_IF_ERROR(ResolveIdentity(std::nullopt, config).status());
+  }
+  std::filesystem::create_directories(config.data_dir(), ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create data directory ", config.data_dir(), ": ", ec.message()));
+  }
+  // The unit is not known before the identity is read; a store opened for an
+  // empty origin is only used to read it.
+  std::string origin = config.unit();
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::Store::Open(config.data_dir(), origin));
+  ASSIGN_OR_RETURN(std::optional<v1::NodeIdentity> stored, store->LoadIdentity());
+  ASSIGN_OR_RETURN(v1::NodeIdentity identity, ResolveIdentity(stored, config));
+  if (identity.unit() != origin) {
+    store.reset();
+    ASSIGN_OR_RETURN(store, store::Store::Open(config.data_dir(), identity.unit()));
+  }
+  if (!stored || stored->SerializeAsString() != identity.SerializeAsString()) {
+    if (!stored) identity.set_created_hlc(static_cast<uint64_t>(clock()) << 16);
+    RETURN_IF_ERROR(store->SaveIdentity(identity));
+  }
+  std::unique_ptr<NodeService> node(
+      new NodeService(std::move(store), std::move(identity), config, std::move(clock)));
+  RETURN_IF_ERROR(node->PublishOwnUnit());
+  return node;
+}
+
+absl::Status NodeService::PublishOwnUnit() {
+  v1::Record draft;
+  v1::Unit* unit = draft.mutable_unit();
+  unit->set_id(identity_.unit());
+  unit->set_level(identity_.level());
+  unit->set_name(identity_.name());
+  unit->set_parent(identity_.parent_unit());
+  draft.mutable_doc()->set_title(identity_.name());
+  // The unit record is the first record of this origin: "<unit>:1".
+  absl::StatusOr<v1::Record> current = store_->Get(core::MakeRecordId(identity_.unit(), 1));
+  if (current.ok()) {
+    if (current->unit().SerializeAsString() == unit->SerializeAsString()) return absl::OkStatus();
+    draft.set_id(current->id());
+  } else if (!absl::IsNotFound(current.status())) {
+    return current.status();
+  }
+  return Put(draft).status();
+}
+
+absl::StatusOr<v1::Record> NodeService::Put(const v1::Record& draft) {
+  RETURN_IF_ERROR(core::ValidateDraft(draft));
+  store::WriteRequest req;
+  req.drafts.push_back(draft);
+  req.wall_ms = clock_();
+  ASSIGN_OR_RETURN(store::WriteResult result, store_->Write(std::move(req)));
+  return std::move(result.drafts.front());
+}
+
+absl::StatusOr<v1::ImportReply> NodeService::Import(const std::vector<v1::Record>& records) {
+  store::WriteRequest req;
+  std::vector<bool> is_draft;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const v1::Record& r = records[i];
+    bool draft = r.id().empty();
+    absl::Status s = draft ? core::ValidateDraft(r) : core::ValidateComplete(r);
+    if (!s.ok()) return absl::Status(s.code(), absl::StrCat("record ", i + 1, ": ", s.message()));
+    (draft ? req.drafts : req.versions).push_back(r);
+    is_draft.push_back(draft);
+  }
+  req.wall_ms = clock_();
+  ASSIGN_OR_RETURN(store::WriteResult result, store_->Write(std::move(req)));
+  v1::ImportReply reply;
+  size_t d = 0, v = 0;
+  for (bool draft : is_draft) {
+    if (draft) {
+      reply.add_ids(result.drafts[d++].id());
+      reply.set_created(reply.created() + 1);
+    } else {
+      reply.add_ids(records[d + v].id());
+      bool applied = result.version_outcomes[v++] == store::Outcome::kApplied;
+      (applied ? reply.set_applied(reply.applied() + 1) : reply.set_unchanged(reply.unchanged() + 1));
+    }
+  }
+  return reply;
+}
+
+absl::StatusOr<v1::Record> NodeService::Get(const std::string& id) {
+  RETURN_IF_ERROR(core::ParseRecordId(id).status());
+  return store_->Get(id);
+}
+
+absl::Status NodeService::List(const store::ListFilter& filter,
+                               const std::function<bool(const v1::Record&)>& fn) {
+  return store_->List(filter, fn);
+}
+
+v1::StatusReply NodeService::Status() const {
+  v1::StatusReply reply;
+  reply.set_unit(identity_.unit());
+  reply.set_level(identity_.level());
+  reply.set_name(identity_.name());
+  reply.set_parent_unit(identity_.parent_unit());
+  for (const auto& [kind, count] : store_->Counts()) {
+    v1::KindCount* kc = reply.add_counts();
+    kc->set_kind(kind);
+    kc->set_count(count);
+  }
+  reply.set_last_seq(store_->OriginMax(identity_.unit()));
+  reply.set_listen(config_.listen());
+  reply.set_admin_listen(config_.admin_listen());
+  return reply;
+}
+
+}  // namespace council::app

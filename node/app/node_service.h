@@ -1,0 +1,62 @@
+// One council node's application service: its identity, its store, and the
+// operations the admin API offers. Transport adapters decode a request, call
+// one method here, and encode the answer.
+//
+// Thread safety: all methods may be called concurrently.
+#ifndef COUNCIL_NODE_APP_NODE_SERVICE_H_
+#define COUNCIL_NODE_APP_NODE_SERVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "council/v1/admin.pb.h"
+#include "council/v1/config.pb.h"
+#include "node/store/store.h"
+
+namespace council::app {
+
+// Wall-clock milliseconds since the Unix epoch. Injected so tests control time.
+using Clock = std::function<int64_t()>;
+int64_t SystemClockMillis();
+
+class NodeService {
+ public:
+  // Opens the data directory. On first start it records the node's identity
+  // (unit, level and name are then required) and publishes the node's own
+  // unit record. On later starts an empty identity field is taken from the
+  // directory, a different unit or level is refused (FAILED_PRECONDITION
+  // naming both), and a changed name or parent is published as a new version
+  // of the unit record.
+  static absl::StatusOr<std::unique_ptr<NodeService>> Open(const v1::NodeConfig& config,
+                                                           Clock clock);
+
+  const v1::NodeIdentity& identity() const { return identity_; }
+  const v1::NodeConfig& config() const { return config_; }
+
+  // Admin.Put: creates (no id) or amends (id of this origin) one record.
+  absl::StatusOr<v1::Record> Put(const v1::Record& draft);
+  // Admin.Import: validates every record, then commits all atomically.
+  absl::StatusOr<v1::ImportReply> Import(const std::vector<v1::Record>& records);
+  absl::StatusOr<v1::Record> Get(const std::string& id);
+  absl::Status List(const store::ListFilter& filter,
+                    const std::function<bool(const v1::Record&)>& fn);
+  v1::StatusReply Status() const;
+
+ private:
+  NodeService(std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
+              v1::NodeConfig config, Clock clock);
+  absl::Status PublishOwnUnit();
+
+  std::unique_ptr<store::Store> store_;
+  v1::NodeIdentity identity_;
+  v1::NodeConfig config_;
+  Clock clock_;
+};
+
+}  // namespace council::app
+
+#endif  // COUNCIL_NODE_APP_NODE_SERVICE_H_

@@ -1,0 +1,57 @@
+#include "node/store/keys.h"
+
+#include "absl/strings/str_cat.h"
+#include "node/core/ids.h"
+
+namespace council::store::keys {
+
+void PutBe64(std::string* dst, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) dst->push_back(static_cast<char>(v >> shift));
+}
+
+uint64_t GetBe64(absl::string_view src) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(src[i]);
+  return v;
+}
+
+namespace {
+std::string WithTail(std::string key, absl::string_view origin, uint64_t n) {
+  absl::StrAppend(&key, origin, absl::string_view("\0", 1));
+  PutBe64(&key, n);
+  return key;
+}
+}  // namespace
+
+std::string Prefix(char table, std::initializer_list<absl::string_view> parts) {
+  std::string key(1, table);
+  for (absl::string_view p : parts) absl::StrAppend(&key, p, absl::string_view("\0", 1));
+  return key;
+}
+
+std::string Identity() { return std::string(1, kIdentity); }
+std::string Log(absl::string_view origin, uint64_t seq) { return WithTail(std::string(1, kLog), origin, seq); }
+std::string LogPrefix(absl::string_view origin) { return Prefix(kLog, {origin}); }
+std::string Current(absl::string_view origin, uint64_t n) { return WithTail(std::string(1, kCurrent), origin, n); }
+std::string OriginMax(absl::string_view origin) { return absl::StrCat(std::string(1, kOriginMax), origin); }
+std::string ByKind(absl::string_view kind, absl::string_view origin, uint64_t n) {
+  return WithTail(Prefix(kByKind, {kind}), origin, n);
+}
+std::string ByUnit(absl::string_view origin, absl::string_view kind, uint64_t n) {
+  return WithTail(Prefix(kByUnit, {origin, kind}), origin, n);
+}
+std::string ByPeriod(absl::string_view period, absl::string_view origin, uint64_t n) {
+  return WithTail(Prefix(kByPeriod, {period}), origin, n);
+}
+std::string Count(absl::string_view kind) { return absl::StrCat(std::string(1, kCount), kind); }
+
+std::string RecordIdFromKeyTail(absl::string_view key) {
+  if (key.size() < 10) return "";
+  absl::string_view head = key.substr(0, key.size() - 9);
+  if (key[key.size() - 9] != '\0') return "";
+  size_t start = head.rfind('\0');
+  absl::string_view origin = start == absl::string_view::npos ? head.substr(1) : head.substr(start + 1);
+  return core::MakeRecordId(origin, GetBe64(key.substr(key.size() - 8)));
+}
+
+}  // namespace council::store::keys

@@ -1,0 +1,43 @@
+// Key encoding for the tables in LAYOUT.md. Internal to the store.
+#ifndef COUNCIL_NODE_STORE_KEYS_H_
+#define COUNCIL_NODE_STORE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace council::store::keys {
+
+inline constexpr char kIdentity = 'I';
+inline constexpr char kLog = 'L';
+inline constexpr char kCurrent = 'R';
+inline constexpr char kOriginMax = 'C';
+inline constexpr char kByKind = 'K';
+inline constexpr char kByUnit = 'U';
+inline constexpr char kByPeriod = 'P';
+inline constexpr char kCount = 'N';
+
+void PutBe64(std::string* dst, uint64_t v);
+// REQUIRES: src.size() >= 8.
+uint64_t GetBe64(absl::string_view src);
+
+std::string Identity();
+std::string Log(absl::string_view origin, uint64_t seq);
+std::string LogPrefix(absl::string_view origin);
+std::string Current(absl::string_view origin, uint64_t n);
+std::string OriginMax(absl::string_view origin);
+std::string ByKind(absl::string_view kind, absl::string_view origin, uint64_t n);
+std::string ByUnit(absl::string_view origin, absl::string_view kind, uint64_t n);
+std::string ByPeriod(absl::string_view period, absl::string_view origin, uint64_t n);
+std::string Count(absl::string_view kind);
+
+// Prefix of a table, optionally narrowed by leading key parts ("K" "report" 0x00).
+std::string Prefix(char table, std::initializer_list<absl::string_view> parts);
+
+// The trailing "origin 0x00 be64(n)" of an index or `R` key, as a record id.
+// Returns "" if the key is malformed.
+std::string RecordIdFromKeyTail(absl::string_view key);
+
+}  // namespace council::store::keys
+
+#endif  // COUNCIL_NODE_STORE_KEYS_H_

@@ -1,0 +1,74 @@
+#include "node/transport/admin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "node/core/kinds.h"
+#include "node/transport/grpc_status.h"
+
+namespace council::transport {
+namespace {
+
+// Longest page a List call returns; clients page with after_id.
+constexpr uint32_t kMaxPage = 1000;
+
+absl::Status CheckKind(const std::string& kind) {
+  return kind.empty() ? absl::OkStatus() : core::ParseKind(kind).status();
+}
+
+}  // namespace
+
+grpc::Status AdminService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+                                  v1::StatusReply* reply) {
+  *reply = node_->Status();
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Put(grpc::ServerContext*, const v1::PutRequest* req,
+                               v1::PutReply* reply) {
+  absl::StatusOr<v1::Record> rec = node_->Put(req->record());
+  if (!rec.ok()) return ToGrpc(rec.status());
+  *reply->mutable_record() = *std::move(rec);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Import(grpc::ServerContext*, const v1::ImportRequest* req,
+                                  v1::ImportReply* reply) {
+  std::vector<v1::Record> records(req->records().begin(), req->records().end());
+  absl::StatusOr<v1::ImportReply> r = node_->Import(records);
+  if (!r.ok()) return ToGrpc(r.status());
+  *reply = *std::move(r);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Get(grpc::ServerContext*, const v1::GetRequest* req,
+                               v1::Record* reply) {
+  absl::StatusOr<v1::Record> rec = node_->Get(req->id());
+  if (!rec.ok()) return ToGrpc(rec.status());
+  *reply = *std::move(rec);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* req,
+                                v1::ListReply* reply) {
+  if (absl::Status s = CheckKind(req->kind()); !s.ok()) return ToGrpc(s);
+  store::ListFilter f{req->kind(), req->unit(), req->period(), req->after_id(),
+                      req->limit() == 0 || req->limit() > kMaxPage ? kMaxPage : req->limit()};
+  return ToGrpc(node_->List(f, [&](const v1::Record& r) {
+    *reply->add_records() = r;
+    return true;
+  }));
+}
+
+grpc::Status AdminService::Export(grpc::ServerContext* ctx, const v1::ExportRequest* req,
+                                  grpc::ServerWriter<v1::Record>* writer) {
+  if (absl::Status s = CheckKind(req->kind()); !s.ok()) return ToGrpc(s);
+  store::ListFilter f{req->kind(), req->unit(), "", "", 0};
+  bool cancelled = false;
+  absl::Status s = node_->List(f, [&](const v1::Record& r) {
+    cancelled = ctx->IsCancelled() || !writer->Write(r);
+    return !cancelled;
+  });
+  if (cancelled) return grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled by the client");
+  return ToGrpc(s);
+}
+
+}  // namespace council::transport

@@ -1,0 +1,29 @@
+// gRPC adapter for council.v1.Admin: decodes, calls NodeService, encodes.
+#ifndef COUNCIL_NODE_TRANSPORT_ADMIN_SERVICE_H_
+#define COUNCIL_NODE_TRANSPORT_ADMIN_SERVICE_H_
+
+#include "council/v1/admin.grpc.pb.h"
+#include "node/app/node_service.h"
+
+namespace council::transport {
+
+class AdminService final : public v1::Admin::Service {
+ public:
+  // `node` must outlive this service.
+  explicit AdminService(app::NodeService* node) : node_(node) {}
+
+  grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*, v1::StatusReply*) override;
+  grpc::Status Put(grpc::ServerContext*, const v1::PutRequest*, v1::PutReply*) override;
+  grpc::Status Import(grpc::ServerContext*, const v1::ImportRequest*, v1::ImportReply*) override;
+  grpc::Status Get(grpc::ServerContext*, const v1::GetRequest*, v1::Record*) override;
+  grpc::Status List(grpc::ServerContext*, const v1::ListRequest*, v1::ListReply*) override;
+  grpc::Status Export(grpc::ServerContext*, const v1::ExportRequest*,
+                      grpc::ServerWriter<v1::Record>*) override;
+
+ private:
+  app::NodeService* node_;
+};
+
+}  // namespace council::transport
+
+#endif  // COUNCIL_NODE_TRANSPORT_ADMIN_SERVICE_H_
