@@ -76,13 +76,14 @@ absl::StatusOr<std::unique_ptr<NodeService>> NodeService::Open(const v1::NodeCon
   }
   // The unit is not known before the identity is read; a store opened for an
   // empty origin is only used to read it.
-  std::string origin = config.unit();
-  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::Store::Open(config.data_dir(), origin));
+  core::NodePlace place{config.unit(), config.parent_unit()};
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::Store::Open(config.data_dir(), place));
   ASSIGN_OR_RETURN(std::optional<v1::NodeIdentity> stored, store->LoadIdentity());
   ASSIGN_OR_RETURN(v1::NodeIdentity identity, ResolveIdentity(stored, config));
-  if (identity.unit() != origin) {
+  if (identity.unit() != place.self || identity.parent_unit() != place.parent) {
     store.reset();
-    ASSIGN_OR_RETURN(store, store::Store::Open(config.data_dir(), identity.unit()));
+    place = {identity.unit(), identity.parent_unit()};
+    ASSIGN_OR_RETURN(store, store::Store::Open(config.data_dir(), place));
   }
   if (!stored || stored->SerializeAsString() != identity.SerializeAsString()) {
     if (!stored) identity.set_created_hlc(static_cast<uint64_t>(clock()) << 16);

@@ -45,6 +45,21 @@ std::string ByPeriod(absl::string_view period, absl::string_view origin, uint64_
 }
 std::string Count(absl::string_view kind) { return absl::StrCat(std::string(1, kCount), kind); }
 
+std::string Outbox(absl::string_view peer, uint64_t pos) {
+  std::string key = Prefix(kOutbox, {peer});
+  PutBe64(&key, pos);
+  return key;
+}
+std::string PeerKey(char table, absl::string_view peer) { return absl::StrCat(std::string(1, table), peer); }
+
+std::string LogRef(absl::string_view origin, uint64_t seq) { return WithTail("", origin, seq); }
+bool ParseLogRef(absl::string_view ref, std::string* origin, uint64_t* seq) {
+  if (ref.size() < 9 || ref[ref.size() - 9] != '\0') return false;
+  *origin = std::string(ref.substr(0, ref.size() - 9));
+  *seq = GetBe64(ref.substr(ref.size() - 8));
+  return true;
+}
+
 std::string RecordIdFromKeyTail(absl::string_view key) {
   if (key.size() < 10) return "";
   absl::string_view head = key.substr(0, key.size() - 9);

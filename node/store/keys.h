@@ -16,6 +16,10 @@ inline constexpr char kByKind = 'K';
 inline constexpr char kByUnit = 'U';
 inline constexpr char kByPeriod = 'P';
 inline constexpr char kCount = 'N';
+inline constexpr char kOutbox = 'O';
+inline constexpr char kOutboxHead = 'Q';
+inline constexpr char kInbound = 'J';
+inline constexpr char kAcked = 'A';
 
 void PutBe64(std::string* dst, uint64_t v);
 // REQUIRES: src.size() >= 8.
@@ -30,6 +34,13 @@ std::string ByKind(absl::string_view kind, absl::string_view origin, uint64_t n)
 std::string ByUnit(absl::string_view origin, absl::string_view kind, uint64_t n);
 std::string ByPeriod(absl::string_view period, absl::string_view origin, uint64_t n);
 std::string Count(absl::string_view kind);
+std::string Outbox(absl::string_view peer, uint64_t pos);
+// Tables keyed by a peer's unit id alone.
+std::string PeerKey(char table, absl::string_view peer);
+
+// The value of an outbox entry: which log entry it stands for.
+std::string LogRef(absl::string_view origin, uint64_t seq);
+bool ParseLogRef(absl::string_view ref, std::string* origin, uint64_t* seq);
 
 // Prefix of a table, optionally narrowed by leading key parts ("K" "report" 0x00).
 std::string Prefix(char table, std::initializer_list<absl::string_view> parts);

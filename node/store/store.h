@@ -1,11 +1,16 @@
 // The node's durable store: RocksDB, laid out as in LAYOUT.md.
 //
+// Besides records, the store keeps what replication needs, committed in the
+// same atomic batch as the records it covers: one outbox per peer (records
+// routed to it, by position), each peer's inbound cursor, and the unit tree.
+//
 // Thread safety: every method may be called from any thread. Writes from
 // concurrent callers are committed together (group commit); a call returns
 // only after its records are durable (WAL synced) or known not to be stored.
 #ifndef COUNCIL_NODE_STORE_STORE_H_
 #define COUNCIL_NODE_STORE_STORE_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -23,6 +28,8 @@
 #include "council/v1/config.pb.h"
 #include "council/v1/record.pb.h"
 #include "node/core/hlc.h"
+#include "node/core/routing.h"
+#include "node/core/unit_tree.h"
 
 namespace rocksdb {
 class DB;
@@ -35,47 +42,62 @@ struct WriteRequest {
   // Drafts from this node's operator (see core::PrepareLocalWrite). They get
   // this node's origin, the next sequences and HLC stamps, in order.
   std::vector<v1::Record> drafts;
-  // Complete versions from elsewhere (import, later sync), applied as they
-  // are if newer than what is stored. REQUIRES: core::ValidateComplete OK.
+  // Complete versions from elsewhere (import, sync), applied as they are if
+  // newer than what is stored. REQUIRES: core::ValidateComplete OK.
   std::vector<v1::Record> versions;
   int64_t wall_ms = 0;  // the caller's clock, for HLC stamps
+  // Set for a batch received on a link: the peer, and the position of that
+  // peer's outbox through which this request brings us (the inbound cursor).
+  std::string from;
+  uint64_t inbound_cursor = 0;
 };
 
-enum class Outcome { kCreated, kAmended, kApplied, kUnchanged };
+enum class Outcome { kApplied, kUnchanged };
 
 struct WriteResult {
-  std::vector<v1::Record> drafts;    // as stored, in request order
+  std::vector<v1::Record> drafts;         // as stored, in request order
   std::vector<Outcome> version_outcomes;  // one per request.versions entry
 };
 
 struct ListFilter {
-  std::string kind;    // "" any
-  std::string unit;    // origin; "" any
-  std::string period;  // "" any
+  std::string kind;      // "" any
+  std::string unit;      // origin; "" any
+  std::string period;    // "" any
   std::string after_id;  // "" from the start
   size_t limit = 0;      // 0: no limit
 };
 
+// Records of one peer's outbox, positions [first, last].
+struct OutboxSlice {
+  uint64_t first = 0;
+  uint64_t last = 0;
+  std::vector<v1::Record> records;
+};
+
 class Store {
  public:
-  // Opens (creating if needed) the database in `dir`. `origin` is this node's
-  // unit id, whose drafts the store stamps. Errors: UNAVAILABLE if RocksDB
-  // cannot open the directory (locked by another process, unreadable...).
+  // Opens (creating if needed) the database in `dir`. `place` is this node's
+  // unit (whose drafts the store stamps) and its parent ("" at the root).
+  // Errors: FAILED_PRECONDITION if another process holds the directory,
+  // UNAVAILABLE if RocksDB cannot open it.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
-                                                     const std::string& origin);
+                                                     const core::NodePlace& place);
   ~Store();
 
   // The identity stored at first start, or nullopt for a new directory.
   absl::StatusOr<std::optional<v1::NodeIdentity>> LoadIdentity();
   absl::Status SaveIdentity(const v1::NodeIdentity& identity);
 
-  // Commits `req` atomically and durably. Errors (nothing stored):
-  // those of core::PrepareLocalWrite for a bad draft; UNAVAILABLE if the
-  // commit failed (and for every later write: the failure is sticky).
+  // Commits `req` atomically and durably, with its routing (outbox entries),
+  // automatic directive receipts and cursor. Errors (nothing stored): those of
+  // core::PrepareLocalWrite for a bad draft; UNAVAILABLE if the commit failed
+  // (and for every later write: the failure is sticky).
   absl::StatusOr<WriteResult> Write(WriteRequest req);
 
   // The current version of a record, or NOT_FOUND.
   absl::StatusOr<v1::Record> Get(const std::string& id);
+  // The version of `origin` with sequence `seq`, or NOT_FOUND.
+  absl::StatusOr<v1::Record> GetVersion(const std::string& origin, uint64_t seq);
 
   // Current records matching `filter`, in id order (origin, then creation).
   // `fn` returns false to stop early.
@@ -86,25 +108,59 @@ class Store {
   std::map<std::string, uint64_t> Counts() const;
   // Highest sequence held from `origin` (0 if none).
   uint64_t OriginMax(const std::string& origin) const;
+  // Every origin with its highest sequence held.
+  std::map<std::string, uint64_t> OriginMaxima() const;
+  core::UnitTree Tree() const;
+
+  // --- Replication state (see core/link.h) ---
+  // Reads `peer`'s outbox from position `from` on, up to `max_records` and
+  // about `max_bytes`. An empty slice if nothing is there yet.
+  absl::StatusOr<OutboxSlice> ReadOutbox(const std::string& peer, uint64_t from,
+                                         size_t max_records, size_t max_bytes);
+  uint64_t OutboxHead(const std::string& peer) const;
+  // How far this node holds `peer`'s outbox for it.
+  uint64_t InboundCursor(const std::string& peer) const;
+  // Remembers (not synced: the peer's own cursor is authoritative) how far
+  // `peer` has acknowledged our outbox for it.
+  void SetAcked(const std::string& peer, uint64_t through);
+  uint64_t Acked(const std::string& peer) const;
+  // Blocks until OutboxHead(peer) > after, `deadline` passes, or Wake().
+  // Returns true iff the head is past `after`.
+  bool WaitForOutbox(const std::string& peer, uint64_t after,
+                     std::chrono::steady_clock::time_point deadline);
+  void Wake();
 
  private:
   struct Writer;
   struct Group;
-  Store(rocksdb::DB* db, std::string origin);
-  absl::Status LoadCounters();
+  Store(rocksdb::DB* db, core::NodePlace place);
+  absl::Status LoadState();
   absl::Status Lead(std::vector<Writer*>& writers);
   absl::StatusOr<std::optional<v1::Record>> CurrentOf(const std::string& id, const Group& g);
   absl::StatusOr<WriteResult> Stage(const WriteRequest& req, Group& g);
-  absl::Status StageVersion(const v1::Record& rec, const v1::Record* prev, Group& g);
+  absl::StatusOr<v1::Record> StageDraft(const v1::Record& draft, int64_t wall_ms, Group& g);
+  absl::Status StageVersion(const v1::Record& rec, const v1::Record* prev,
+                            const std::string& from, int64_t wall_ms, Group& g);
+  void StageOutbox(const std::string& peer, const v1::Record& rec, Group& g);
+  absl::Status StageNewChild(const std::string& child, Group& g);
+  uint64_t HeadOf(const std::string& peer, const Group& g) const;
 
   std::unique_ptr<rocksdb::DB> db_;
-  const std::string origin_;
+  const core::NodePlace place_;
 
   mutable std::mutex mu_;
+  std::condition_variable outbox_cv_;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);
   absl::Status sticky_error_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> counts_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> origin_max_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> outbox_head_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> inbound_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> acked_ ABSL_GUARDED_BY(mu_);
+  uint64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
+  // The leader stages into `tree_` under mu_; a failed commit is sticky, so
+  // the tree never runs ahead of a store that still accepts writes.
+  core::UnitTree tree_ ABSL_GUARDED_BY(mu_);
   // Touched only by the current group leader (one at a time).
   core::HybridClock clock_;
 };

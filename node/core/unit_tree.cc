@@ -1,0 +1,55 @@
+#include "node/core/unit_tree.h"
+
+namespace council::core {
+
+bool UnitTree::Upsert(const v1::Record& r) {
+  if (!r.has_unit()) return false;
+  const v1::Unit& u = r.unit();
+  Source incoming{r.origin() == u.id(), r.hlc()};
+  auto src = sources_.find(u.id());
+  if (src != sources_.end()) {
+    const Source& have = src->second;
+    bool newer = incoming.own != have.own ? incoming.own : incoming.hlc >= have.hlc;
+    if (!newer) return false;
+  }
+  sources_[u.id()] = incoming;
+  auto it = units_.find(u.id());
+  bool changed = it == units_.end() || it->second.parent() != u.parent() ||
+                 it->second.level() != u.level();
+  units_[u.id()] = u;
+  return changed;
+}
+
+const v1::Unit* UnitTree::Find(const std::string& unit) const {
+  auto it = units_.find(unit);
+  return it == units_.end() ? nullptr : &it->second;
+}
+
+std::string UnitTree::ParentOf(const std::string& unit) const {
+  const v1::Unit* u = Find(unit);
+  return u ? u->parent() : "";
+}
+
+v1::Level UnitTree::LevelOf(const std::string& unit) const {
+  const v1::Unit* u = Find(unit);
+  return u ? u->level() : v1::LEVEL_UNSPECIFIED;
+}
+
+bool UnitTree::InSubtree(const std::string& unit, const std::string& root) const {
+  std::string at = unit;
+  for (int depth = 0; depth <= kMaxDepth && !at.empty(); ++depth) {
+    if (at == root) return true;
+    at = ParentOf(at);
+  }
+  return false;
+}
+
+std::vector<std::string> UnitTree::ChildrenOf(const std::string& unit) const {
+  std::vector<std::string> out;
+  for (const auto& [id, u] : units_) {
+    if (u.parent() == unit && id != unit) out.push_back(id);
+  }
+  return out;
+}
+
+}  // namespace council::core

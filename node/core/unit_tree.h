@@ -1,0 +1,51 @@
+// The council tree as this node knows it, built from unit records.
+//
+// Several records may describe one unit: its own (origin == unit id) and
+// registrations made ahead of time by an ancestor. The unit's own record wins;
+// among registrations the latest (by HLC) wins.
+//
+// Not thread-safe; the owner serializes.
+#ifndef COUNCIL_NODE_CORE_UNIT_TREE_H_
+#define COUNCIL_NODE_CORE_UNIT_TREE_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "council/v1/record.pb.h"
+
+namespace council::core {
+
+class UnitTree {
+ public:
+  // Takes the unit described by `r` (a unit record) into account.
+  // Returns true if the known parent or level of that unit changed.
+  bool Upsert(const v1::Record& r);
+
+  const v1::Unit* Find(const std::string& unit) const;
+  std::string ParentOf(const std::string& unit) const;  // "" if unknown / root
+  v1::Level LevelOf(const std::string& unit) const;     // UNSPECIFIED if unknown
+
+  // True iff `unit` == `root` or `root` is an ancestor of `unit`. Cycles and
+  // chains deeper than kMaxDepth end the walk (false).
+  bool InSubtree(const std::string& unit, const std::string& root) const;
+
+  // The units whose known parent is `unit`, in id order.
+  std::vector<std::string> ChildrenOf(const std::string& unit) const;
+  // Every known unit, in id order.
+  const std::map<std::string, v1::Unit>& units() const { return units_; }
+
+  static constexpr int kMaxDepth = 16;
+
+ private:
+  struct Source {
+    bool own = false;
+    uint64_t hlc = 0;
+  };
+  std::map<std::string, v1::Unit> units_;
+  std::map<std::string, Source> sources_;
+};
+
+}  // namespace council::core
+
+#endif  // COUNCIL_NODE_CORE_UNIT_TREE_H_
