@@ -16,7 +16,9 @@
 #include "node/core/levels.h"
 #include "node/core/status_macros.h"
 #include "node/transport/admin_service.h"
+#include "node/transport/parent_link.h"
 #include "node/transport/server.h"
+#include "node/transport/sync_service.h"
 
 ABSL_FLAG(std::string, config, "", "text-format council.v1.NodeConfig file; flags override it");
 ABSL_FLAG(std::string, data_dir, "", "directory of the node's RocksDB store and identity");
@@ -56,8 +58,9 @@ absl::StatusOr<v1::NodeConfig> ConfigFromFlags() {
 }
 
 // Publishes the bound admin address for scripts and tests (atomic rename).
-absl::Status WriteAddressFile(const std::string& data_dir, const std::string& address) {
-  std::filesystem::path path = std::filesystem::path(data_dir) / "admin.addr";
+absl::Status WriteAddressFile(const std::string& data_dir, const std::string& name,
+                              const std::string& address) {
+  std::filesystem::path path = std::filesystem::path(data_dir) / name;
   std::filesystem::path tmp = path;
   tmp += ".tmp";
   {
@@ -81,25 +84,48 @@ absl::Status Run() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   ASSIGN_OR_RETURN(v1::NodeConfig config, ConfigFromFlags());
-  std::filesystem::remove(std::filesystem::path(config.data_dir()) / "admin.addr");
+  for (const char* stale : {"admin.addr", "listen.addr"}) {
+    std::filesystem::remove(std::filesystem::path(config.data_dir()) / stale);
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<app::NodeService> node,
                    app::NodeService::Open(config, app::SystemClockMillis));
   app::SetLogUnit(node->identity().unit());
 
+  if (!config.parent().empty() && node->identity().parent_unit().empty()) {
+    return absl::InvalidArgumentError("--parent needs --parent-unit: the unit id of the parent council");
+  }
+
   transport::AdminService admin(node.get());
   ASSIGN_OR_RETURN(transport::RunningServer server,
                    transport::StartServer(config.admin_listen(), {&admin}));
-  RETURN_IF_ERROR(WriteAddressFile(config.data_dir(), server.address));
+  transport::SyncService sync(node.get());
+  transport::RunningServer link_server;
+  if (!config.listen().empty()) {
+    ASSIGN_OR_RETURN(link_server, transport::StartServer(config.listen(), {&sync}));
+    RETURN_IF_ERROR(WriteAddressFile(config.data_dir(), "listen.addr", link_server.address));
+  }
+  std::unique_ptr<transport::ParentLink> parent_link;
+  if (!config.parent().empty()) {
+    parent_link = std::make_unique<transport::ParentLink>(node.get(), config.parent());
+    parent_link->Start();
+  }
+  RETURN_IF_ERROR(WriteAddressFile(config.data_dir(), "admin.addr", server.address));
   app::Log("info", "serving",
            {{"level", core::LevelName(node->identity().level())},
             {"name", node->identity().name()},
             {"admin", server.address},
+            {"listen", link_server.address},
+            {"parent", config.parent()},
             {"data_dir", config.data_dir()}});
 
   int sig = 0;
   sigwait(&signals, &sig);
   app::Log("info", "stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-  server.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (parent_link) parent_link->Stop();
+  sync.StopAll();
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  if (link_server.server) link_server.server->Shutdown(deadline);
+  server.server->Shutdown(deadline);
   return absl::OkStatus();
 }
 

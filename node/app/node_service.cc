@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "node/core/hlc.h"
 #include "node/core/ids.h"
 #include "node/core/levels.h"
 #include "node/core/status_macros.h"
@@ -175,6 +177,57 @@ v1::StatusReply NodeService::Status() const {
   reply.set_last_seq(store_->OriginMax(identity_.unit()));
   reply.set_listen(config_.listen());
   reply.set_admin_listen(config_.admin_listen());
+  reply.set_parent_address(config_.parent());
+  std::map<std::string, LinkState> links;
+  for (LinkState& l : links_.Snapshot()) links[l.peer] = std::move(l);
+  std::vector<std::string> peers;
+  if (!identity_.parent_unit().empty()) peers.push_back(identity_.parent_unit());
+  std::set<std::string> children;
+  for (const std::string& c : store_->Tree().ChildrenOf(identity_.unit())) children.insert(c);
+  for (const auto& [peer, l] : links) {
+    if (l.role == "child") children.insert(peer);
+  }
+  peers.insert(peers.end(), children.begin(), children.end());
+  for (const std::string& peer : peers) {
+    const LinkState& l = links[peer];
+    v1::LinkStatus* ls = reply.add_links();
+    ls->set_peer(peer);
+    ls->set_role(peer == identity_.parent_unit() ? "parent" : "child");
+    ls->set_address(peer == identity_.parent_unit() ? config_.parent() : l.address);
+    ls->set_connected(l.connected);
+    ls->set_since_ms(l.since_ms);
+    ls->set_last_exchange_ms(l.last_exchange_ms);
+    uint64_t head = store_->OutboxHead(peer), acked = store_->Acked(peer);
+    ls->set_outbound_backlog(head > acked ? head - acked : 0);
+    uint64_t inbound = store_->InboundCursor(peer);
+    ls->set_inbound_backlog(l.peer_head > inbound ? l.peer_head - inbound : 0);
+    ls->set_reconnects(l.reconnects);
+    ls->set_last_error(l.last_error);
+  }
+  return reply;
+}
+
+v1::UnitsReply NodeService::Units() const {
+  v1::UnitsReply reply;
+  core::UnitTree tree = store_->Tree();
+  std::map<std::string, uint64_t> maxima = store_->OriginMaxima();
+  std::function<void(const std::string&, int)> visit = [&](const std::string& id, int depth) {
+    const v1::Unit* u = tree.Find(id);
+    if (u == nullptr || depth > core::UnitTree::kMaxDepth) return;
+    v1::UnitInfo* info = reply.add_units();
+    *info->mutable_unit() = *u;
+    auto m = maxima.find(id);
+    if (m != maxima.end()) {
+      info->set_records_seen(m->second);
+      absl::StatusOr<v1::Record> last = store_->GetVersion(id, m->second);
+      if (last.ok()) info->set_last_contact_ms(core::HlcMillis(last->hlc()));
+    }
+    info->set_connected(links_.IsConnected(id));
+    for (const std::string& child : tree.ChildrenOf(id)) visit(child, depth + 1);
+  };
+  for (const auto& [id, u] : tree.units()) {
+    if (u.parent().empty() || tree.Find(u.parent()) == nullptr) visit(id, 0);
+  }
   return reply;
 }
 

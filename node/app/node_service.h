@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "council/v1/admin.pb.h"
 #include "council/v1/config.pb.h"
+#include "node/app/links.h"
 #include "node/store/store.h"
 
 namespace council::app {
@@ -44,7 +45,15 @@ class NodeService {
   absl::StatusOr<v1::Record> Get(const std::string& id);
   absl::Status List(const store::ListFilter& filter,
                     const std::function<bool(const v1::Record&)>& fn);
+  // Identity, record counts, and every link with its backlog.
   v1::StatusReply Status() const;
+  // The known tree, depth-first, with each unit's last contact.
+  v1::UnitsReply Units() const;
+
+  // For the replication transport.
+  store::Store& store() { return *store_; }
+  LinkRegistry& links() { return links_; }
+  int64_t NowMillis() const { return clock_(); }
 
  private:
   NodeService(std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
@@ -55,6 +64,7 @@ class NodeService {
   v1::NodeIdentity identity_;
   v1::NodeConfig config_;
   Clock clock_;
+  LinkRegistry links_;
 };
 
 }  // namespace council::app

@@ -49,7 +49,10 @@ bool AddressesSubtree(const v1::Record& r, const std::string& child, const UnitT
       return p.ok() && tree.InSubtree(p->origin, child);
     }
     case v1::Record::kUnit:
-      return r.unit().id() != child && tree.InSubtree(r.unit().id(), child);
+      // Down the path to the unit it describes, and to everyone below it, so
+      // every node knows its own ancestors.
+      return r.unit().id() != child &&
+             (tree.InSubtree(r.unit().id(), child) || tree.InSubtree(child, r.unit().id()));
     default:
       return false;
   }

@@ -6,7 +6,8 @@
 //   directive         its scope (named units / a level under a unit / the
 //                     issuer's subtree)
 //   petition answer   the unit where the petition was recorded
-//   unit record       the unit it describes (so the path to it knows it)
+//   unit record       the unit it describes (so the path to it knows it),
+//                     and every unit below it (so each node knows its ancestors)
 // Everything else (reports, conclusions, petitions, directive updates) only
 // goes up. Nothing is sent back to the link it came from.
 #ifndef COUNCIL_NODE_CORE_ROUTING_H_

@@ -22,6 +22,12 @@ grpc::Status AdminService::Status(grpc::ServerContext*, const v1::StatusRequest*
   return grpc::Status::OK;
 }
 
+grpc::Status AdminService::Units(grpc::ServerContext*, const v1::UnitsRequest*,
+                                 v1::UnitsReply* reply) {
+  *reply = node_->Units();
+  return grpc::Status::OK;
+}
+
 grpc::Status AdminService::Put(grpc::ServerContext*, const v1::PutRequest* req,
                                v1::PutReply* reply) {
   absl::StatusOr<v1::Record> rec = node_->Put(req->record());

@@ -13,6 +13,7 @@ class AdminService final : public v1::Admin::Service {
   explicit AdminService(app::NodeService* node) : node_(node) {}
 
   grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*, v1::StatusReply*) override;
+  grpc::Status Units(grpc::ServerContext*, const v1::UnitsRequest*, v1::UnitsReply*) override;
   grpc::Status Put(grpc::ServerContext*, const v1::PutRequest*, v1::PutReply*) override;
   grpc::Status Import(grpc::ServerContext*, const v1::ImportRequest*, v1::ImportReply*) override;
   grpc::Status Get(grpc::ServerContext*, const v1::GetRequest*, v1::Record*) override;

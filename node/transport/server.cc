@@ -5,6 +5,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "node/transport/channel_args.h"
 
 namespace council::transport {
 
@@ -19,7 +20,7 @@ absl::StatusOr<RunningServer> StartServer(const std::string& address,
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(64 << 20);
+  ConfigureLinkServer(builder);
   for (grpc::Service* s : services) builder.RegisterService(s);
   RunningServer running;
   running.server = builder.BuildAndStart();

@@ -1,0 +1,63 @@
+#include "node/app/links.h"
+
+namespace council::app {
+
+LinkState& LinkRegistry::Entry(const std::string& peer) {
+  LinkState& s = links_[peer];
+  s.peer = peer;
+  return s;
+}
+
+void LinkRegistry::Connected(const std::string& peer, const std::string& role,
+                             const std::string& address, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LinkState& s = Entry(peer);
+  if (s.since_ms != 0) ++s.reconnects;
+  s.role = role;
+  s.address = address;
+  s.connected = true;
+  s.since_ms = now_ms;
+  s.last_error.clear();
+}
+
+void LinkRegistry::Disconnected(const std::string& peer, const std::string& error,
+                                int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LinkState& s = Entry(peer);
+  s.connected = false;
+  s.since_ms = now_ms;
+  s.last_error = error;
+}
+
+void LinkRegistry::Exchanged(const std::string& peer, uint64_t peer_head, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LinkState& s = Entry(peer);
+  s.last_exchange_ms = now_ms;
+  s.peer_head = peer_head;
+}
+
+void LinkRegistry::Failed(const std::string& peer, const std::string& role,
+                          const std::string& address, const std::string& error, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LinkState& s = Entry(peer);
+  s.role = role;
+  s.address = address;
+  if (s.connected || s.since_ms == 0) s.since_ms = now_ms;
+  s.connected = false;
+  s.last_error = error;
+}
+
+std::vector<LinkState> LinkRegistry::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<LinkState> out;
+  for (const auto& [peer, s] : links_) out.push_back(s);
+  return out;
+}
+
+bool LinkRegistry::IsConnected(const std::string& peer) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = links_.find(peer);
+  return it != links_.end() && it->second.connected;
+}
+
+}  // namespace council::app

@@ -1,0 +1,154 @@
+#include "node/transport/link_session.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "node/app/log.h"
+#include "node/core/validate.h"
+
+namespace council::transport {
+
+v1::LinkMessage HelloFor(app::NodeService& node, const std::string& peer) {
+  v1::LinkMessage msg;
+  v1::Hello* h = msg.mutable_hello();
+  h->set_protocol(1);
+  h->set_unit(node.identity().unit());
+  h->set_level(node.identity().level());
+  h->set_name(node.identity().name());
+  h->set_parent_unit(node.identity().parent_unit());
+  h->set_have(node.store().InboundCursor(peer));
+  h->set_head(node.store().OutboxHead(peer));
+  return msg;
+}
+
+LinkSession::LinkSession(app::NodeService* node, MessageStream* stream, std::string peer)
+    : node_(node), store_(node->store()), stream_(stream), peer_(std::move(peer)),
+      sender_(kMaxInFlight) {}
+
+void LinkSession::Stop() {
+  stop_ = true;
+  store_.Wake();
+  acked_cv_.notify_all();
+  stream_->Cancel();
+}
+
+bool LinkSession::Send(const v1::LinkMessage& msg) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return stream_->Write(msg);
+}
+
+std::string LinkSession::Run(uint64_t peer_has) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sender_.Start(peer_has);
+  }
+  std::thread sender([this] { SendLoop(); });
+  std::string why = ReceiveLoop();
+  Stop();
+  sender.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  return send_error_.empty() ? why : send_error_;
+}
+
+void LinkSession::SendLoop() {
+  using Clock = std::chrono::steady_clock;
+  while (!stop_) {
+    uint64_t head = store_.OutboxHead(peer_);
+    uint64_t next;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (head >= sender_.next() && !sender_.CanSend(head)) {  // window full
+        acked_cv_.wait_for(lock, std::chrono::milliseconds(200));
+        continue;
+      }
+      next = sender_.next();
+    }
+    if (head < next) {
+      store_.WaitForOutbox(peer_, next - 1, Clock::now() + std::chrono::seconds(1));
+      continue;
+    }
+    absl::StatusOr<store::OutboxSlice> slice =
+        store_.ReadOutbox(peer_, next, kMaxBatchRecords, kMaxBatchBytes);
+    if (!slice.ok() || slice->records.empty()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      send_error_ = slice.ok() ? absl::StrCat("outbox position ", next, " missing")
+                               : std::string(slice.status().message());
+      break;
+    }
+    v1::LinkMessage msg;
+    v1::Batch* batch = msg.mutable_batch();
+    batch->set_first(slice->first);
+    batch->set_last(slice->last);
+    batch->set_head(head);
+    for (v1::Record& r : slice->records) *batch->add_records() = std::move(r);
+    if (!Send(msg)) break;
+    std::lock_guard<std::mutex> lock(mu_);
+    sender_.OnSent(slice->last);
+  }
+  stop_ = true;
+  stream_->Cancel();
+}
+
+bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
+  uint64_t cursor = store_.InboundCursor(peer_);
+  switch (core::CheckBatch(cursor, batch.first(), batch.last())) {
+    case core::BatchCheck::kInvalid:
+    case core::BatchCheck::kGap:
+      *error = absl::StrCat("batch [", batch.first(), ", ", batch.last(),
+                            "] does not follow inbound cursor ", cursor);
+      return false;
+    case core::BatchCheck::kStale:
+      break;
+    case core::BatchCheck::kApply: {
+      store::WriteRequest req;
+      req.from = peer_;
+      req.inbound_cursor = batch.last();
+      req.wall_ms = node_->NowMillis();
+      for (const v1::Record& r : batch.records()) {
+        absl::Status valid = core::ValidateComplete(r);
+        if (!valid.ok()) {
+          app::Log("warn", "record_rejected", {{"peer", peer_}, {"id", r.id()},
+                                                {"reason", std::string(valid.message())}});
+          continue;
+        }
+        req.versions.push_back(r);
+      }
+      absl::StatusOr<store::WriteResult> written = store_.Write(std::move(req));
+      if (!written.ok()) {
+        *error = std::string(written.status().message());
+        return false;
+      }
+      cursor = batch.last();
+      break;
+    }
+  }
+  v1::LinkMessage ack;
+  ack.mutable_ack()->set_through(cursor);
+  ack.mutable_ack()->set_head(store_.OutboxHead(peer_));
+  return Send(ack);
+}
+
+std::string LinkSession::ReceiveLoop() {
+  v1::LinkMessage msg;
+  std::string error;
+  while (!stop_ && stream_->Read(&msg)) {
+    int64_t now = node_->NowMillis();
+    if (msg.has_batch()) {
+      if (!HandleBatch(msg.batch(), &error)) return error.empty() ? "stream closed" : error;
+      node_->links().Exchanged(peer_, msg.batch().head(), now);
+    } else if (msg.has_ack()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        sender_.OnAck(msg.ack().through());
+      }
+      store_.SetAcked(peer_, msg.ack().through());
+      acked_cv_.notify_all();
+      node_->links().Exchanged(peer_, msg.ack().head(), now);
+    } else {
+      return "unexpected message after hello";
+    }
+  }
+  return "stream closed";
+}
+
+}  // namespace council::transport

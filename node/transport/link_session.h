@@ -1,0 +1,69 @@
+// One established replication link, run the same way on both ends: a sender
+// thread streams this node's outbox for the peer in pipelined batches, and
+// the calling thread applies the peer's batches and acknowledges them.
+#ifndef COUNCIL_NODE_TRANSPORT_LINK_SESSION_H_
+#define COUNCIL_NODE_TRANSPORT_LINK_SESSION_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+
+#include "council/v1/sync.pb.h"
+#include "node/app/node_service.h"
+#include "node/core/link.h"
+
+namespace council::transport {
+
+// The two ends of a gRPC stream, behind one interface.
+class MessageStream {
+ public:
+  virtual ~MessageStream() = default;
+  virtual bool Read(v1::LinkMessage* msg) = 0;
+  virtual bool Write(const v1::LinkMessage& msg) = 0;
+  // Makes a blocked Read return false.
+  virtual void Cancel() = 0;
+};
+
+// This node's Hello to `peer`: identity, and both cursors for that link.
+v1::LinkMessage HelloFor(app::NodeService& node, const std::string& peer);
+
+class LinkSession {
+ public:
+  // Outbox records per batch, bytes per batch, unacknowledged batches.
+  static constexpr size_t kMaxBatchRecords = 512;
+  static constexpr size_t kMaxBatchBytes = 4 << 20;
+  static constexpr size_t kMaxInFlight = 8;
+
+  // `node` and `stream` must outlive Run().
+  LinkSession(app::NodeService* node, MessageStream* stream, std::string peer);
+
+  // Runs until the stream fails or Stop(); the hellos are already exchanged
+  // and `peer_has` is how far the peer holds our outbox for it. Returns why
+  // the link ended.
+  std::string Run(uint64_t peer_has);
+  // Ends Run() from another thread.
+  void Stop();
+
+ private:
+  void SendLoop();
+  std::string ReceiveLoop();
+  bool HandleBatch(const v1::Batch& batch, std::string* error);
+  bool Send(const v1::LinkMessage& msg);
+
+  app::NodeService* node_;
+  store::Store& store_;
+  MessageStream* stream_;
+  const std::string peer_;
+
+  std::mutex mu_;
+  std::condition_variable acked_cv_;
+  core::OutboxSender sender_;  // guarded by mu_
+  std::mutex write_mu_;
+  std::atomic<bool> stop_{false};
+  std::string send_error_;  // guarded by mu_
+};
+
+}  // namespace council::transport
+
+#endif  // COUNCIL_NODE_TRANSPORT_LINK_SESSION_H_

@@ -1,0 +1,120 @@
+#include "node/transport/parent_link.h"
+
+#include "absl/strings/str_cat.h"
+#include "council/v1/sync.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "node/app/log.h"
+#include "node/transport/channel_args.h"
+#include "node/transport/link_session.h"
+
+namespace council::transport {
+namespace {
+
+class ClientStream : public MessageStream {
+ public:
+  ClientStream(grpc::ClientContext* ctx,
+               grpc::ClientReaderWriter<v1::LinkMessage, v1::LinkMessage>* stream)
+      : ctx_(ctx), stream_(stream) {}
+  bool Read(v1::LinkMessage* msg) override { return stream_->Read(msg); }
+  bool Write(const v1::LinkMessage& msg) override { return stream_->Write(msg); }
+  void Cancel() override { ctx_->TryCancel(); }
+
+ private:
+  grpc::ClientContext* ctx_;
+  grpc::ClientReaderWriter<v1::LinkMessage, v1::LinkMessage>* stream_;
+};
+
+}  // namespace
+
+ParentLink::ParentLink(app::NodeService* node, std::string address)
+    : node_(node), address_(std::move(address)), rng_(std::random_device{}()) {}
+
+ParentLink::~ParentLink() { Stop(); }
+
+void ParentLink::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void ParentLink::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    if (active_session_ != nullptr) active_session_->Stop();
+    if (active_ctx_ != nullptr) active_ctx_->TryCancel();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool ParentLink::RunOnce(std::string* why) {
+  const std::string parent = node_->identity().parent_unit();
+  auto channel = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(),
+                                           LinkChannelArgs());
+  auto stub = v1::Sync::NewStub(channel);
+  grpc::ClientContext ctx;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) return false;
+    active_ctx_ = &ctx;
+  }
+  auto stream = stub->Link(&ctx);
+  ClientStream adapter(&ctx, stream.get());
+  LinkSession session(node_, &adapter, parent);
+  bool established = false;
+  v1::LinkMessage reply;
+  if (stream->Write(HelloFor(*node_, parent)) && stream->Read(&reply) && reply.has_hello()) {
+    if (reply.hello().unit() != parent) {
+      *why = absl::StrCat("node at ", address_, " is unit ", reply.hello().unit(),
+                          ", not the parent ", parent);
+    } else {
+      established = true;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        active_session_ = stop_ ? nullptr : &session;
+        if (stop_) session.Stop();
+      }
+      node_->links().Connected(parent, "parent", address_, node_->NowMillis());
+      app::Log("info", "link_up", {{"peer", parent}, {"role", "parent"}, {"addr", address_}});
+      *why = session.Run(reply.hello().have());
+    }
+  }
+  ctx.TryCancel();
+  grpc::Status status = stream->Finish();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    active_ctx_ = nullptr;
+    active_session_ = nullptr;
+  }
+  if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
+    *why = absl::StrCat(why->empty() ? "" : *why + "; ", status.error_message());
+  } else if (why->empty()) {
+    *why = "parent closed the link";
+  }
+  return established;
+}
+
+void ParentLink::Loop() {
+  const std::string parent = node_->identity().parent_unit();
+  int attempt = 0;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+    }
+    std::string why;
+    bool established = RunOnce(&why);
+    if (established) {
+      attempt = 0;
+      node_->links().Disconnected(parent, why, node_->NowMillis());
+      app::Log("info", "link_down", {{"peer", parent}, {"role", "parent"}, {"reason", why}});
+    } else {
+      node_->links().Failed(parent, "parent", address_, why, node_->NowMillis());
+      if (attempt == 0) app::Log("warn", "link_failed", {{"peer", parent}, {"addr", address_}, {"reason", why}});
+    }
+    double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+    int64_t delay = core::BackoffDelayMs(policy_, attempt++, jitter);
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(delay), [this] { return stop_; });
+  }
+}
+
+}  // namespace council::transport

@@ -1,0 +1,51 @@
+// The child's end of council.v1.Sync: dials the parent and keeps one link
+// open, reconnecting after any failure with capped, jittered exponential
+// backoff, forever, until Stop().
+#ifndef COUNCIL_NODE_TRANSPORT_PARENT_LINK_H_
+#define COUNCIL_NODE_TRANSPORT_PARENT_LINK_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "grpcpp/client_context.h"
+#include "node/app/node_service.h"
+#include "node/core/backoff.h"
+
+namespace council::transport {
+
+class LinkSession;
+
+class ParentLink {
+ public:
+  // `node` must outlive this object. REQUIRES: node's identity names a parent.
+  ParentLink(app::NodeService* node, std::string address);
+  ~ParentLink();  // Stop()s
+
+  void Start();
+  void Stop();
+
+ private:
+  void Loop();
+  // One connection: returns true if the hellos were exchanged.
+  bool RunOnce(std::string* why);
+
+  app::NodeService* node_;
+  const std::string address_;
+  core::BackoffPolicy policy_;
+  std::mt19937_64 rng_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;                       // guarded by mu_
+  grpc::ClientContext* active_ctx_ = nullptr;  // guarded by mu_
+  LinkSession* active_session_ = nullptr;      // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace council::transport
+
+#endif  // COUNCIL_NODE_TRANSPORT_PARENT_LINK_H_
