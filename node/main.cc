@@ -1,6 +1,7 @@
 // councild: one council node. See README.md for the flags and the model.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -10,6 +11,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "grpc/support/log.h"
 #include "node/app/config.h"
 #include "node/app/log.h"
 #include "node/app/node_service.h"
@@ -84,9 +86,6 @@ absl::Status Run() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   ASSIGN_OR_RETURN(v1::NodeConfig config, ConfigFromFlags());
-  for (const char* stale : {"admin.addr", "listen.addr"}) {
-    std::filesystem::remove(std::filesystem::path(config.data_dir()) / stale);
-  }
   ASSIGN_OR_RETURN(std::unique_ptr<app::NodeService> node,
                    app::NodeService::Open(config, app::SystemClockMillis));
   app::SetLogUnit(node->identity().unit());
@@ -132,7 +131,12 @@ absl::Status Run() {
 }  // namespace
 }  // namespace council
 
+// gRPC's own log lines are dropped unless asked for with gRPC's standard
+// GRPC_VERBOSITY variable: the node logs what matters in its own format.
+void DropGrpcLog(gpr_log_func_args*) {}
+
 int main(int argc, char** argv) {
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function(DropGrpcLog);
   absl::SetProgramUsageMessage(
       "one council node: stores records durably and serves the admin API.\n"
       "  councild --data-dir DIR --unit ID --level province|district|commune --name NAME\n"

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "node/core/hlc.h"
 #include "node/core/ids.h"
+#include "node/core/kinds.h"
 #include "node/core/levels.h"
 #include "node/core/status_macros.h"
 #include "node/core/validate.h"
@@ -80,6 +81,11 @@ absl::StatusOr<std::unique_ptr<NodeService>> NodeService::Open(const v1::NodeCon
   // empty origin is only used to read it.
   core::NodePlace place{config.unit(), config.parent_unit()};
   ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::Store::Open(config.data_dir(), place));
+  // The directory's lock is ours now: address files left by an earlier run
+  // are stale, whether or not this start succeeds.
+  for (const char* stale : {"admin.addr", "listen.addr"}) {
+    std::filesystem::remove(std::filesystem::path(config.data_dir()) / stale, ec);
+  }
   ASSIGN_OR_RETURN(std::optional<v1::NodeIdentity> stored, store->LoadIdentity());
   ASSIGN_OR_RETURN(v1::NodeIdentity identity, ResolveIdentity(stored, config));
   if (identity.unit() != place.self || identity.parent_unit() != place.parent) {
@@ -116,8 +122,31 @@ absl::Status NodeService::PublishOwnUnit() {
   return Put(draft).status();
 }
 
+absl::Status NodeService::CheckReference(const std::string& id, const std::string& kind) {
+  absl::StatusOr<v1::Record> target = store_->Get(id);
+  if (absl::IsNotFound(target.status())) return absl::NotFoundError(absl::StrCat("no ", kind, " ", id));
+  RETURN_IF_ERROR(target.status());
+  if (core::KindName(*target) != kind) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(id, " is a ", core::KindName(*target), ", not a ", kind));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NodeService::CheckReferences(const v1::Record& draft) {
+  if (draft.has_directive_update()) {
+    return CheckReference(draft.directive_update().directive_id(), "directive");
+  }
+  if (draft.has_petition_answer()) return CheckReference(draft.petition_answer().petition_id(), "petition");
+  if (draft.has_directive() && !draft.directive().conclusion_id().empty()) {
+    return CheckReference(draft.directive().conclusion_id(), "conclusion");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::Record> NodeService::Put(const v1::Record& draft) {
   RETURN_IF_ERROR(core::ValidateDraft(draft));
+  RETURN_IF_ERROR(CheckReferences(draft));
   store::WriteRequest req;
   req.drafts.push_back(draft);
   req.wall_ms = clock_();
@@ -132,6 +161,7 @@ absl::StatusOr<v1::ImportReply> NodeService::Import(const std::vector<v1::Record
     const v1::Record& r = records[i];
     bool draft = r.id().empty();
     absl::Status s = draft ? core::ValidateDraft(r) : core::ValidateComplete(r);
+    if (s.ok() && draft) s = CheckReferences(r);
     if (!s.ok()) return absl::Status(s.code(), absl::StrCat("record ", i + 1, ": ", s.message()));
     (draft ? req.drafts : req.versions).push_back(r);
     is_draft.push_back(draft);

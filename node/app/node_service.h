@@ -39,6 +39,8 @@ class NodeService {
   const v1::NodeConfig& config() const { return config_; }
 
   // Admin.Put: creates (no id) or amends (id of this origin) one record.
+  // NOT_FOUND / INVALID_ARGUMENT if it refers to a record not held here or
+  // of the wrong kind.
   absl::StatusOr<v1::Record> Put(const v1::Record& draft);
   // Admin.Import: validates every record, then commits all atomically.
   absl::StatusOr<v1::ImportReply> Import(const std::vector<v1::Record>& records);
@@ -59,6 +61,10 @@ class NodeService {
   NodeService(std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
               v1::NodeConfig config, Clock clock);
   absl::Status PublishOwnUnit();
+  // A local draft may only refer to a record this node holds, of the right
+  // kind (an update to a directive, an answer to a petition...).
+  absl::Status CheckReferences(const v1::Record& draft);
+  absl::Status CheckReference(const std::string& id, const std::string& kind);
 
   std::unique_ptr<store::Store> store_;
   v1::NodeIdentity identity_;

@@ -31,9 +31,11 @@ std::string MakeRecordId(absl::string_view origin, uint64_t seq) {
 absl::StatusOr<RecordIdParts> ParseRecordId(absl::string_view id) {
   size_t colon = id.rfind(':');
   RecordIdParts parts;
-  if (colon == absl::string_view::npos ||
-      !absl::SimpleAtoi(id.substr(colon + 1), &parts.seq) || parts.seq == 0 ||
-      id.substr(colon + 1).front() == '+' ||
+  absl::string_view digits = colon == absl::string_view::npos ? "" : id.substr(colon + 1);
+  // Canonical spelling only: one id, one string (no sign, spaces or leading zeros).
+  bool canonical = !digits.empty() && digits.size() <= 20 && digits.front() != '0' &&
+                   digits.find_first_not_of("0123456789") == absl::string_view::npos;
+  if (!canonical || !absl::SimpleAtoi(digits, &parts.seq) ||
       !ValidateUnitId(id.substr(0, colon)).ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "invalid record id '", id, "': expected <unit>:<number>, e.g. 21550:17"));

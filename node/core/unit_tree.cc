@@ -14,8 +14,7 @@ bool UnitTree::Upsert(const v1::Record& r) {
   }
   sources_[u.id()] = incoming;
   auto it = units_.find(u.id());
-  bool changed = it == units_.end() || it->second.parent() != u.parent() ||
-                 it->second.level() != u.level();
+  bool changed = it == units_.end() || it->second.SerializeAsString() != u.SerializeAsString();
   units_[u.id()] = u;
   return changed;
 }

@@ -19,7 +19,7 @@ namespace council::core {
 class UnitTree {
  public:
   // Takes the unit described by `r` (a unit record) into account.
-  // Returns true if the known parent or level of that unit changed.
+  // Returns true if the tree changed.
   bool Upsert(const v1::Record& r);
 
   const v1::Unit* Find(const std::string& unit) const;

@@ -66,10 +66,12 @@ absl::Status Store::LoadState() {
     unit_ids.push_back(keys::RecordIdFromKeyTail(View(it->key())));
   }
   it.reset();
+  core::UnitTree tree;
   for (const std::string& id : unit_ids) {
     ASSIGN_OR_RETURN(v1::Record r, Get(id));
-    tree_.Upsert(r);
+    tree.Upsert(r);
   }
+  tree_ = std::make_shared<const core::UnitTree>(std::move(tree));
   // The clock must not run behind anything this node stamped before a restart.
   if (auto m = origin_max_.find(place_.self); m != origin_max_.end()) {
     absl::StatusOr<v1::Record> last = GetVersion(place_.self, m->second);
@@ -165,7 +167,9 @@ std::map<std::string, uint64_t> Store::OriginMaxima() const {
   return origin_max_;
 }
 
-core::UnitTree Store::Tree() const {
+core::UnitTree Store::Tree() const { return *TreeSnapshot(); }
+
+std::shared_ptr<const core::UnitTree> Store::TreeSnapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   return tree_;
 }

@@ -111,6 +111,7 @@ class Store {
   // Every origin with its highest sequence held.
   std::map<std::string, uint64_t> OriginMaxima() const;
   core::UnitTree Tree() const;
+  std::shared_ptr<const core::UnitTree> TreeSnapshot() const;
 
   // --- Replication state (see core/link.h) ---
   // Reads `peer`'s outbox from position `from` on, up to `max_records` and
@@ -133,17 +134,11 @@ class Store {
  private:
   struct Writer;
   struct Group;
+  class Target;
   Store(rocksdb::DB* db, core::NodePlace place);
   absl::Status LoadState();
   absl::Status Lead(std::vector<Writer*>& writers);
-  absl::StatusOr<std::optional<v1::Record>> CurrentOf(const std::string& id, const Group& g);
   absl::StatusOr<WriteResult> Stage(const WriteRequest& req, Group& g);
-  absl::StatusOr<v1::Record> StageDraft(const v1::Record& draft, int64_t wall_ms, Group& g);
-  absl::Status StageVersion(const v1::Record& rec, const v1::Record* prev,
-                            const std::string& from, int64_t wall_ms, Group& g);
-  void StageOutbox(const std::string& peer, const v1::Record& rec, Group& g);
-  absl::Status StageNewChild(const std::string& child, Group& g);
-  uint64_t HeadOf(const std::string& peer, const Group& g) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   const core::NodePlace place_;
@@ -160,7 +155,8 @@ class Store {
   uint64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
   // The leader stages into `tree_` under mu_; a failed commit is sticky, so
   // the tree never runs ahead of a store that still accepts writes.
-  core::UnitTree tree_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const core::UnitTree> tree_ ABSL_GUARDED_BY(mu_) =
+      std::make_shared<const core::UnitTree>();
   // Touched only by the current group leader (one at a time).
   core::HybridClock clock_;
 };

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "node/core/apply_plan.h"
+#include "node/core/apply.h"
 #include "node/core/ids.h"
 #include "node/core/kinds.h"
 #include "node/core/serialize.h"
@@ -88,107 +88,84 @@ struct Store::Group {
   }
 };
 
-absl::StatusOr<std::optional<v1::Record>> Store::CurrentOf(const std::string& id,
-                                                           const Group& g) {
-  if (auto staged = g.Lookup(&Group::current, id)) return *staged;
-  absl::StatusOr<v1::Record> rec = Get(id);
-  if (absl::IsNotFound(rec.status())) return std::nullopt;
-  if (!rec.ok()) return rec.status();
-  return *std::move(rec);
-}
+// Stages the effects of the core's apply logic into a Group.
+class Store::Target : public core::ApplyTarget {
+ public:
+  Target(Store* store, Group* g) : store_(store), g_(g) {}
 
-uint64_t Store::HeadOf(const std::string& peer, const Group& g) const {
-  if (auto staged = g.Lookup(&Group::heads, peer)) return *staged;
-  std::lock_guard<std::mutex> lock(mu_);
-  return FindIn(outbox_head_, peer).value_or(0);
-}
-
-void Store::StageOutbox(const std::string& peer, const v1::Record& rec, Group& g) {
-  uint64_t pos = HeadOf(peer, g) + 1;
-  g.Put(keys::Outbox(peer, pos), keys::LogRef(rec.origin(), rec.seq()));
-  g.heads[peer] = pos;
-}
-
-absl::Status Store::StageNewChild(const std::string& child, Group& g) {
-  const core::UnitTree& tree = *g.StagedTree();
-  for (const char* kind : {"unit", "directive", "petition_answer"}) {
-    RETURN_IF_ERROR(List({kind, "", "", "", 0}, [&](const v1::Record& r) {
-      if (core::AddressesSubtree(r, child, tree)) StageOutbox(child, r, g);
-      return true;
-    }));
+  absl::StatusOr<std::optional<v1::Record>> Current(const std::string& id) override {
+    if (auto staged = g_->Lookup(&Group::current, id)) return *staged;
+    absl::StatusOr<v1::Record> rec = store_->Get(id);
+    if (absl::IsNotFound(rec.status())) return std::nullopt;
+    if (!rec.ok()) return rec.status();
+    return *std::move(rec);
   }
-  return absl::OkStatus();
-}
+  uint64_t OriginMax(const std::string& origin) override {
+    return g_->Lookup(&Group::origin_max, origin).value_or(store_->OriginMax(origin));
+  }
+  const core::UnitTree& Tree() override {
+    if (const core::UnitTree* staged = g_->StagedTree()) return *staged;
+    if (!committed_tree_) committed_tree_ = store_->TreeSnapshot();
+    return *committed_tree_;
+  }
+  void StoreTree(const core::UnitTree& tree) override { g_->tree = tree; }
+  void StoreVersion(const v1::Record& rec, const v1::Record* prev) override;
+  void AppendOutbox(const std::string& peer, const v1::Record& rec) override {
+    uint64_t pos = HeadOf(peer) + 1;
+    g_->Put(keys::Outbox(peer, pos), keys::LogRef(rec.origin(), rec.seq()));
+    g_->heads[peer] = pos;
+  }
+  absl::Status ForEachOfKind(const std::string& kind,
+                             const std::function<void(const v1::Record&)>& fn) override {
+    return store_->List({kind, "", "", "", 0}, [&](const v1::Record& r) {
+      fn(r);
+      return true;
+    });
+  }
 
-absl::Status Store::StageVersion(const v1::Record& rec, const v1::Record* prev,
-                                 const std::string& from, int64_t wall_ms, Group& g) {
-  ASSIGN_OR_RETURN(core::RecordIdParts id, core::ParseRecordId(rec.id()));
+ private:
+  uint64_t HeadOf(const std::string& peer) {
+    if (auto staged = g_->Lookup(&Group::heads, peer)) return *staged;
+    return store_->OutboxHead(peer);
+  }
+  Store* store_;
+  Group* g_;
+  std::shared_ptr<const core::UnitTree> committed_tree_;
+};
+
+void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev) {
+  absl::StatusOr<core::RecordIdParts> parsed = core::ParseRecordId(rec.id());
+  const core::RecordIdParts& id = *parsed;  // REQUIRES of ApplyVersion: the id is valid
   const std::string kind = core::KindName(rec);
-  g.Put(keys::Log(rec.origin(), rec.seq()), core::CanonicalBytes(rec));
-  g.Put(keys::Current(id.origin, id.seq), Be64(rec.seq()));
+  g_->Put(keys::Log(rec.origin(), rec.seq()), core::CanonicalBytes(rec));
+  g_->Put(keys::Current(id.origin, id.seq), Be64(rec.seq()));
   if (prev == nullptr) {
-    g.Put(keys::ByKind(kind, id.origin, id.seq), "");
-    g.Put(keys::ByUnit(id.origin, kind, id.seq), "");
-    g.count_delta[kind] += 1;
+    g_->Put(keys::ByKind(kind, id.origin, id.seq), "");
+    g_->Put(keys::ByUnit(id.origin, kind, id.seq), "");
+    g_->count_delta[kind] += 1;
   }
   std::string period = PeriodOf(rec);
   std::string old_period = prev ? PeriodOf(*prev) : "";
   if (period != old_period && !old_period.empty()) {
-    g.Delete(keys::ByPeriod(old_period, id.origin, id.seq));
+    g_->Delete(keys::ByPeriod(old_period, id.origin, id.seq));
   }
-  if (!period.empty()) g.Put(keys::ByPeriod(period, id.origin, id.seq), "");
-  uint64_t max = g.Lookup(&Group::origin_max, rec.origin()).value_or(OriginMax(rec.origin()));
-  if (rec.seq() > max) g.origin_max[rec.origin()] = rec.seq();
-  g.current[rec.id()] = rec;
-
-  bool new_child = false;
-  if (rec.has_unit()) {
-    if (!g.tree) g.tree = g.StagedTree() ? *g.StagedTree() : Tree();
-    bool was_child = g.tree->ParentOf(rec.unit().id()) == place_.self;
-    g.tree->Upsert(rec);
-    new_child = !was_child && g.tree->ParentOf(rec.unit().id()) == place_.self &&
-                rec.unit().id() != place_.self;
-  }
-  core::UnitTree base;
-  if (!g.StagedTree()) base = Tree();
-  const core::UnitTree& tree = g.StagedTree() ? *g.StagedTree() : base;
-  core::ApplyPlan plan = core::PlanApply(rec, prev ? prev->version() : 0, place_, tree, from);
-  if (plan.route.up) StageOutbox(place_.parent, rec, g);
-  for (const std::string& child : plan.route.children) StageOutbox(child, rec, g);
-  if (new_child) RETURN_IF_ERROR(StageNewChild(rec.unit().id(), g));
-  if (plan.receipt) RETURN_IF_ERROR(StageDraft(core::ReceiptDraft(rec), wall_ms, g).status());
-  return absl::OkStatus();
-}
-
-absl::StatusOr<v1::Record> Store::StageDraft(const v1::Record& draft, int64_t wall_ms, Group& g) {
-  std::optional<v1::Record> current;
-  if (!draft.id().empty()) {
-    ASSIGN_OR_RETURN(current, CurrentOf(draft.id(), g));
-  }
-  uint64_t last = g.Lookup(&Group::origin_max, place_.self).value_or(OriginMax(place_.self));
-  core::LocalStamp stamp{place_.self, last + 1, clock_.Tick(wall_ms)};
-  ASSIGN_OR_RETURN(v1::Record rec,
-                   core::PrepareLocalWrite(draft, current ? &*current : nullptr, stamp));
-  RETURN_IF_ERROR(StageVersion(rec, current ? &*current : nullptr, "", wall_ms, g));
-  return rec;
+  if (!period.empty()) g_->Put(keys::ByPeriod(period, id.origin, id.seq), "");
+  if (rec.seq() > OriginMax(rec.origin())) g_->origin_max[rec.origin()] = rec.seq();
+  g_->current[rec.id()] = rec;
 }
 
 absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
+  Target target(this, &g);
+  core::ApplyContext ctx{place_, &clock_, req.wall_ms};
   WriteResult result;
   for (const v1::Record& draft : req.drafts) {
-    ASSIGN_OR_RETURN(v1::Record rec, StageDraft(draft, req.wall_ms, g));
+    ASSIGN_OR_RETURN(v1::Record rec, core::ApplyLocalDraft(target, draft, ctx));
     result.drafts.push_back(std::move(rec));
   }
   for (const v1::Record& rec : req.versions) {
-    ASSIGN_OR_RETURN(std::optional<v1::Record> current, CurrentOf(rec.id(), g));
-    core::ApplyDecision d = core::DecideApply(current ? current->version() : 0, rec.version());
-    if (d != core::ApplyDecision::kApply) {
-      result.version_outcomes.push_back(Outcome::kUnchanged);
-      continue;
-    }
-    clock_.Observe(rec.hlc());
-    RETURN_IF_ERROR(StageVersion(rec, current ? &*current : nullptr, req.from, req.wall_ms, g));
-    result.version_outcomes.push_back(Outcome::kApplied);
+    ASSIGN_OR_RETURN(core::ApplyDecision d, core::ApplyVersion(target, rec, req.from, ctx));
+    result.version_outcomes.push_back(d == core::ApplyDecision::kApply ? Outcome::kApplied
+                                                                       : Outcome::kUnchanged);
   }
   if (!req.from.empty()) {
     uint64_t have = g.Lookup(&Group::inbound, req.from).value_or(InboundCursor(req.from));
@@ -237,7 +214,7 @@ absl::Status Store::Lead(std::vector<Writer*>& writers) {
   for (const auto& [origin, max] : group.origin_max) origin_max_[origin] = max;
   for (const auto& [peer, head] : group.heads) outbox_head_[peer] = head;
   for (const auto& [peer, c] : group.inbound) inbound_[peer] = c;
-  if (group.tree) tree_ = std::move(*group.tree);
+  if (group.tree) tree_ = std::make_shared<const core::UnitTree>(std::move(*group.tree));
   if (!group.heads.empty()) outbox_cv_.notify_all();
   return absl::OkStatus();
 }

@@ -21,6 +21,8 @@ absl::StatusOr<RunningServer> StartServer(const std::string& address,
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   ConfigureLinkServer(builder);
+  // Without this, a second node could bind the same port and share its traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* s : services) builder.RegisterService(s);
   RunningServer running;
   running.server = builder.BuildAndStart();

@@ -1,0 +1,233 @@
+#include "client/connection.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "council/v1/admin.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "node/core/status_macros.h"
+
+namespace council::client {
+namespace {
+
+using Clock = std::chrono::system_clock;
+constexpr std::chrono::seconds kConnectTimeout(5);
+constexpr std::chrono::seconds kCallTimeout(10);
+
+// Cancels `context` when a Read() has been waiting for longer than `timeout`.
+// Time the caller spends between reads does not count.
+class IdleWatchdog {
+ public:
+  IdleWatchdog(grpc::ClientContext* context, std::chrono::milliseconds timeout)
+      : context_(context), timeout_(timeout), thread_([this] { Run(); }) {}
+  ~IdleWatchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+  void Arm() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      deadline_ = Clock::now() + timeout_;
+    }
+    cv_.notify_one();
+  }
+  void Disarm() {
+    std::lock_guard<std::mutex> lock(mu_);
+    deadline_.reset();
+  }
+  bool fired() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fired_;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      if (!deadline_) {
+        cv_.wait(lock);
+      } else if (Clock::now() >= *deadline_) {
+        fired_ = true;
+        deadline_.reset();
+        context_->TryCancel();
+      } else {
+        cv_.wait_until(lock, *deadline_);
+      }
+    }
+  }
+
+  grpc::ClientContext* const context_;
+  const std::chrono::milliseconds timeout_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Clock::time_point> deadline_;
+  bool stop_ = false;
+  bool fired_ = false;
+  std::thread thread_;  // last: starts once the fields above exist
+};
+
+}  // namespace
+
+class Connection::Impl {
+ public:
+  explicit Impl(std::string address) : address_(std::move(address)) {}
+
+  const std::string& address() const { return address_; }
+
+  // Creates the channel and waits up to 5 s for it to connect. A refused or
+  // failed connection returns OK at once: the next call then fails fast with
+  // gRPC's reason, which ToStatus() reports.
+  absl::StatusOr<v1::Admin::Stub*> Stub() {
+    if (stub_ != nullptr) return stub_.get();
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);  // a List page may exceed 4 MB
+    channel_ = grpc::CreateCustomChannel(
+        address_, grpc::InsecureChannelCredentials(), args);
+    auto deadline = Clock::now() + kConnectTimeout;
+    grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/true);
+    while (state == GRPC_CHANNEL_IDLE || state == GRPC_CHANNEL_CONNECTING) {
+      if (!channel_->WaitForStateChange(state, deadline)) {
+        return absl::UnavailableError(absl::StrCat(
+            "cannot reach node at ", address_, ": no connection after ",
+            kConnectTimeout.count(), " s"));
+      }
+      state = channel_->GetState(/*try_to_connect=*/true);
+    }
+    connected_ = state == GRPC_CHANNEL_READY;
+    stub_ = v1::Admin::NewStub(channel_);
+    return stub_.get();
+  }
+
+  // The one place where a gRPC status becomes an absl::Status.
+  absl::Status ToStatus(const grpc::Status& status) const {
+    if (status.ok()) return absl::OkStatus();
+    std::string message = absl::StrReplaceAll(status.error_message(), {{"\n", " "}});
+    auto code = static_cast<absl::StatusCode>(status.error_code());
+    bool unreachable = code == absl::StatusCode::kUnavailable ||
+                       code == absl::StatusCode::kDeadlineExceeded;
+    if (!connected_ && unreachable) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot reach node at ", address_, ": ", message));
+    }
+    if (code == absl::StatusCode::kUnavailable) {
+      message = absl::StrCat("node at ", address_, " is unavailable: ", message);
+    } else if (code == absl::StatusCode::kDeadlineExceeded) {
+      message = absl::StrCat("node at ", address_, " did not answer within ",
+                             kCallTimeout.count(), " s");
+    } else if (message.empty()) {
+      message = absl::StrCat("node at ", address_, " failed: ",
+                             absl::StatusCodeToString(code));
+    }
+    return absl::Status(code, message);
+  }
+
+  static void SetDeadline(grpc::ClientContext* context) {
+    context->set_deadline(Clock::now() + kCallTimeout);
+  }
+
+  // A unary call with the call deadline.
+  template <typename Request, typename Reply, typename Method>
+  absl::StatusOr<Reply> Call(Method method, const Request& request) {
+    ASSIGN_OR_RETURN(v1::Admin::Stub * stub, Stub());
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    Reply reply;
+    RETURN_IF_ERROR(ToStatus((stub->*method)(&context, request, &reply)));
+    return reply;
+  }
+
+ private:
+  const std::string address_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Admin::Stub> stub_;
+  bool connected_ = false;  // the channel became READY
+};
+
+Connection::Connection(std::string address)
+    : impl_(std::make_unique<Impl>(std::move(address))) {}
+
+Connection::~Connection() = default;
+
+const std::string& Connection::address() const { return impl_->address(); }
+
+absl::StatusOr<v1::StatusReply> Connection::Status() {
+  return impl_->Call<v1::StatusRequest, v1::StatusReply>(
+      &v1::Admin::Stub::Status, v1::StatusRequest());
+}
+
+absl::StatusOr<v1::Record> Connection::Put(const v1::Record& record) {
+  v1::PutRequest request;
+  *request.mutable_record() = record;
+  ASSIGN_OR_RETURN(v1::PutReply reply, (impl_->Call<v1::PutRequest, v1::PutReply>(
+                                           &v1::Admin::Stub::Put, request)));
+  return std::move(*reply.mutable_record());
+}
+
+absl::StatusOr<v1::ImportReply> Connection::Import(const v1::ImportRequest& request) {
+  return impl_->Call<v1::ImportRequest, v1::ImportReply>(&v1::Admin::Stub::Import,
+                                                         request);
+}
+
+absl::StatusOr<v1::Record> Connection::Get(const std::string& id) {
+  v1::GetRequest request;
+  request.set_id(id);
+  absl::StatusOr<v1::Record> record =
+      impl_->Call<v1::GetRequest, v1::Record>(&v1::Admin::Stub::Get, request);
+  if (absl::IsNotFound(record.status())) {
+    return absl::NotFoundError(absl::StrCat("no record ", id));
+  }
+  return record;
+}
+
+absl::StatusOr<v1::ListReply> Connection::List(const v1::ListRequest& request) {
+  return impl_->Call<v1::ListRequest, v1::ListReply>(&v1::Admin::Stub::List, request);
+}
+
+absl::Status Connection::Export(
+    const v1::ExportRequest& request,
+    const std::function<absl::Status(const v1::Record&)>& sink) {
+  ASSIGN_OR_RETURN(v1::Admin::Stub * stub, impl_->Stub());
+  grpc::ClientContext context;
+  absl::Status sink_status;
+  bool idle_too_long;
+  grpc::Status status;
+  {
+    IdleWatchdog watchdog(&context, kCallTimeout);
+    std::unique_ptr<grpc::ClientReader<v1::Record>> reader =
+        stub->Export(&context, request);
+    v1::Record record;
+    while (true) {
+      watchdog.Arm();
+      bool got = reader->Read(&record);
+      watchdog.Disarm();
+      if (!got) break;
+      sink_status = sink(record);
+      if (!sink_status.ok()) {
+        context.TryCancel();
+        break;
+      }
+    }
+    status = reader->Finish();
+    idle_too_long = watchdog.fired();
+  }
+  RETURN_IF_ERROR(sink_status);
+  if (idle_too_long) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("node at ", address(), " sent nothing for ",
+                     kCallTimeout.count(), " s"));
+  }
+  return impl_->ToStatus(status);
+}
+
+}  // namespace council::client

@@ -1,0 +1,49 @@
+// The Admin API of one node, as councilctl calls it.
+//
+// Every gRPC status becomes an absl::Status here and nowhere else. A node that
+// cannot be reached (no connection within 5 s, refused, unresolvable) yields
+// UNAVAILABLE "cannot reach node at HOST:PORT: <reason>". Each call has a 10 s
+// deadline; the Export stream fails if the node sends nothing for 10 s.
+#ifndef COUNCIL_CLIENT_CONNECTION_H_
+#define COUNCIL_CLIENT_CONNECTION_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "council/v1/admin.pb.h"
+
+namespace council::client {
+
+class Connection {
+ public:
+  // Does not connect: the first call does.
+  explicit Connection(std::string address);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const std::string& address() const;
+
+  absl::StatusOr<v1::StatusReply> Status();
+  // The record as stored.
+  absl::StatusOr<v1::Record> Put(const v1::Record& record);
+  absl::StatusOr<v1::ImportReply> Import(const v1::ImportRequest& request);
+  // NOT_FOUND "no record <id>" if the node has none.
+  absl::StatusOr<v1::Record> Get(const std::string& id);
+  absl::StatusOr<v1::ListReply> List(const v1::ListRequest& request);
+  // Calls `sink` on each record streamed back, in order. Stops (and returns
+  // its status) at the first error `sink` returns.
+  absl::Status Export(const v1::ExportRequest& request,
+                      const std::function<absl::Status(const v1::Record&)>& sink);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace council::client
+
+#endif  // COUNCIL_CLIENT_CONNECTION_H_

@@ -1,0 +1,67 @@
+// Applying record versions at a node: the single-writer rule, version order,
+// routing into outboxes, automatic directive receipts and the unit tree —
+// decided here, without I/O, against an ApplyTarget that stages the effects.
+// The RocksDB store implements ApplyTarget over one atomic write batch; the
+// simulation tests implement it over plain maps.
+#ifndef COUNCIL_NODE_CORE_APPLY_H_
+#define COUNCIL_NODE_CORE_APPLY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "council/v1/record.pb.h"
+#include "node/core/hlc.h"
+#include "node/core/routing.h"
+#include "node/core/unit_tree.h"
+#include "node/core/versioning.h"
+
+namespace council::core {
+
+// What the apply logic reads and stages. Reads see earlier staged effects.
+class ApplyTarget {
+ public:
+  virtual ~ApplyTarget() = default;
+  // The current version of record `id`, or nullopt if unknown.
+  virtual absl::StatusOr<std::optional<v1::Record>> Current(const std::string& id) = 0;
+  // Highest sequence held from `origin` (0 if none).
+  virtual uint64_t OriginMax(const std::string& origin) = 0;
+  virtual const UnitTree& Tree() = 0;
+  // Stages `rec` as the current version of its record, replacing `prev`
+  // (nullptr for a new record): log entry, indexes, counters, origin maximum.
+  virtual void StoreVersion(const v1::Record& rec, const v1::Record* prev) = 0;
+  // Stages a change of the unit tree.
+  virtual void StoreTree(const UnitTree& tree) = 0;
+  // Stages `rec` at the end of `peer`'s outbox.
+  virtual void AppendOutbox(const std::string& peer, const v1::Record& rec) = 0;
+  // Visits the current records of `kind` (stored ones; staged ones may be missed).
+  virtual absl::Status ForEachOfKind(const std::string& kind,
+                                     const std::function<void(const v1::Record&)>& fn) = 0;
+};
+
+struct ApplyContext {
+  NodePlace place;
+  HybridClock* clock;  // stamps local versions; not owned
+  int64_t wall_ms = 0;
+};
+
+// A local write: stamps the draft (see PrepareLocalWrite) and stages it with
+// its routing. Errors as PrepareLocalWrite; nothing is staged then.
+absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record& draft,
+                                           const ApplyContext& ctx);
+
+// A complete version from elsewhere (`from`: the peer, "" for an import).
+// Stages it, its routing and, for a directive addressed to this node, a
+// "received" update, unless it is a duplicate or older than what is held.
+// REQUIRES: ValidateComplete(rec) is OK.
+absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
+                                           const std::string& from, const ApplyContext& ctx);
+
+// The draft of this node's automatic "received" update for `directive`.
+v1::Record ReceiptDraft(const v1::Record& directive);
+
+}  // namespace council::core
+
+#endif  // COUNCIL_NODE_CORE_APPLY_H_

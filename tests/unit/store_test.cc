@@ -1,0 +1,610 @@
+// The RocksDB store (node/store/store.h) on a real database in a fresh
+// temporary directory per test.
+#include "node/store/store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/scoped_temp_dir.h"
+#include "gtest/gtest.h"
+#include "node/core/ids.h"
+#include "node/core/serialize.h"
+#include "test_records.h"
+
+namespace council::store {
+namespace {
+
+using ::council::testing::Complete;
+using ::council::testing::ConclusionDraft;
+using ::council::testing::DirectiveDraft;
+using ::council::testing::DirectiveUpdateDraft;
+using ::council::testing::PetitionDraft;
+using ::council::testing::ReportDraft;
+using ::council::testing::ScopedTempDir;
+using ::council::testing::UnitDraft;
+
+constexpr char kOrigin[] = "522";  // this node: HĐND thị xã Đức Phổ
+const core::NodePlace kPlace{kOrigin, "51"};
+constexpr int64_t kWall = 1692921600000;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    store_.reset();  // releases the RocksDB lock first
+    absl::StatusOr<std::unique_ptr<Store>> s = Store::Open(dir_.Sub("db"), kPlace);
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+  }
+
+  // Writes one request of drafts; fails the test on error.
+  std::vector<v1::Record> Create(std::vector<v1::Record> drafts) {
+    WriteRequest req;
+    req.drafts = std::move(drafts);
+    req.wall_ms = kWall;
+    absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->drafts : std::vector<v1::Record>{};
+  }
+  v1::Record Create(v1::Record draft) {
+    std::vector<v1::Record> out = Create(std::vector<v1::Record>{std::move(draft)});
+    return out.empty() ? v1::Record() : out[0];
+  }
+
+  absl::StatusOr<WriteResult> Apply(std::vector<v1::Record> versions) {
+    WriteRequest req;
+    req.versions = std::move(versions);
+    req.wall_ms = kWall;
+    return store_->Write(std::move(req));
+  }
+
+  std::vector<std::string> ListIds(const ListFilter& f) {
+    std::vector<std::string> ids;
+    absl::Status s = store_->List(f, [&](const v1::Record& r) {
+      ids.push_back(r.id());
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return ids;
+  }
+
+  std::vector<std::string> AllIds() { return ListIds(ListFilter{}); }
+
+  ScopedTempDir dir_{"council_store_"};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, NewStoreIsEmpty) {
+  EXPECT_TRUE(store_->Counts().empty());
+  EXPECT_EQ(store_->OriginMax(kOrigin), 0u);
+  EXPECT_TRUE(AllIds().empty());
+  EXPECT_EQ(store_->Get("522:1").status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<std::optional<v1::NodeIdentity>> id = store_->LoadIdentity();
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_FALSE(id->has_value());
+}
+
+TEST_F(StoreTest, CreateAssignsContiguousIdsAndStoresTheRecord) {
+  v1::Record a = Create(ReportDraft());
+  v1::Record b = Create(ConclusionDraft());
+  EXPECT_EQ(a.id(), "522:1");
+  EXPECT_EQ(b.id(), "522:2");
+  EXPECT_EQ(a.version(), 1u);
+  EXPECT_GT(b.hlc(), a.hlc());
+  absl::StatusOr<v1::Record> got = store_->Get("522:1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(core::CanonicalBytes(*got), core::CanonicalBytes(a));
+  EXPECT_EQ(store_->OriginMax(kOrigin), 2u);
+  EXPECT_EQ(store_->Counts(), (std::map<std::string, uint64_t>{{"report", 1}, {"conclusion", 1}}));
+}
+
+TEST_F(StoreTest, GetRejectsMalformedIds) {
+  EXPECT_EQ(store_->Get("522").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Get("").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// One request with a valid draft and an amend of an unknown id: nothing of it
+// is stored, and the sequence it would have used is not consumed.
+TEST_F(StoreTest, WriteIsAtomicAcrossDrafts) {
+  Create(PetitionDraft());  // 522:1
+  auto counts_before = store_->Counts();
+
+  v1::Record amend_unknown = ReportDraft();
+  amend_unknown.set_id("522:99");
+  WriteRequest req;
+  req.drafts = {ReportDraft(), ConclusionDraft(), amend_unknown};
+  req.wall_ms = kWall;
+  absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kNotFound) << r.status();
+  EXPECT_NE(r.status().message().find("522:99"), std::string::npos);
+
+  EXPECT_EQ(store_->Counts(), counts_before);
+  EXPECT_EQ(store_->OriginMax(kOrigin), 1u);
+  EXPECT_EQ(AllIds(), std::vector<std::string>{"522:1"});
+  EXPECT_EQ(store_->Get("522:2").status().code(), absl::StatusCode::kNotFound);
+
+  // Still nothing after a reopen (nothing reached the WAL either).
+  Reopen();
+  EXPECT_EQ(AllIds(), std::vector<std::string>{"522:1"});
+  EXPECT_EQ(store_->Counts(), counts_before);
+  EXPECT_EQ(Create(ReportDraft()).id(), "522:2");
+}
+
+TEST_F(StoreTest, WriteIsAtomicAcrossDraftsAndVersions) {
+  v1::Record foreign = Complete(ReportDraft("2023-H1"), "21550", 1, 1, 1);
+  v1::Record amend_foreign = ReportDraft();
+  amend_foreign.set_id("21550:1");  // not ours to change
+  WriteRequest req;
+  req.drafts = {ConclusionDraft(), amend_foreign};
+  req.versions = {foreign};
+  req.wall_ms = kWall;
+  absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << r.status();
+  EXPECT_TRUE(store_->Counts().empty());
+  EXPECT_EQ(store_->OriginMax("21550"), 0u);
+  EXPECT_EQ(store_->OriginMax(kOrigin), 0u);
+  EXPECT_TRUE(AllIds().empty());
+}
+
+TEST_F(StoreTest, AmendOfAnImportedForeignRecordIsDenied) {
+  v1::Record foreign = Complete(PetitionDraft(), "21550", 1, 1, 1);
+  ASSERT_TRUE(Apply({foreign}).ok());
+  v1::Record amend = PetitionDraft();
+  amend.set_id("21550:1");
+  amend.mutable_doc()->set_title("Sửa trái phép");
+  WriteRequest req;
+  req.drafts = {amend};
+  EXPECT_EQ(store_->Write(std::move(req)).status().code(), absl::StatusCode::kPermissionDenied);
+  absl::StatusOr<v1::Record> got = store_->Get("21550:1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(core::CanonicalBytes(*got), core::CanonicalBytes(foreign));
+}
+
+TEST_F(StoreTest, ReapplyingTheSameVersionChangesNothing) {
+  v1::Record v = Complete(ReportDraft(), "21550", 3, 3, 1);
+  absl::StatusOr<WriteResult> first = Apply({v});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->version_outcomes, std::vector<Outcome>{Outcome::kApplied});
+  auto counts = store_->Counts();
+  EXPECT_EQ(counts.at("report"), 1u);
+
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<WriteResult> again = Apply({v});
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_EQ(again->version_outcomes, std::vector<Outcome>{Outcome::kUnchanged});
+  }
+  EXPECT_EQ(store_->Counts(), counts);
+  EXPECT_EQ(store_->OriginMax("21550"), 3u);
+  EXPECT_EQ(AllIds(), std::vector<std::string>{"21550:3"});
+  Reopen();
+  EXPECT_EQ(store_->Counts(), counts);
+  EXPECT_EQ(Apply({v})->version_outcomes, std::vector<Outcome>{Outcome::kUnchanged});
+}
+
+TEST_F(StoreTest, SameVersionTwiceInOneRequestIsAppliedOnce) {
+  v1::Record v = Complete(ReportDraft(), "21550", 3, 3, 1);
+  absl::StatusOr<WriteResult> r = Apply({v, v});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->version_outcomes, (std::vector<Outcome>{Outcome::kApplied, Outcome::kUnchanged}));
+  EXPECT_EQ(store_->Counts().at("report"), 1u);
+}
+
+TEST_F(StoreTest, OlderVersionNeverOverwritesNewer) {
+  v1::Record first = Complete(ReportDraft("2023-H1", "Phiên bản 1"), "21550", 3, 3, 1);
+  v1::Record second = Complete(ReportDraft("2023-YTD08", "Phiên bản 2"), "21550", 3, 7, 2);
+  ASSERT_TRUE(Apply({second}).ok());
+  absl::StatusOr<WriteResult> r = Apply({first});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->version_outcomes, std::vector<Outcome>{Outcome::kUnchanged});
+  absl::StatusOr<v1::Record> got = store_->Get("21550:3");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->version(), 2u);
+  EXPECT_EQ(got->doc().title(), "Phiên bản 2");
+  // The stale version left no trace in the period index.
+  EXPECT_TRUE(ListIds({.period = "2023-H1"}).empty());
+  EXPECT_EQ(ListIds({.period = "2023-YTD08"}), std::vector<std::string>{"21550:3"});
+  EXPECT_EQ(store_->OriginMax("21550"), 7u);
+  EXPECT_EQ(store_->Counts().at("report"), 1u);
+}
+
+TEST_F(StoreTest, NewerVersionReplacesOlder) {
+  v1::Record first = Complete(ReportDraft("2023-H1", "Phiên bản 1"), "21550", 3, 3, 1);
+  v1::Record second = Complete(ReportDraft("2023-H1", "Phiên bản 2"), "21550", 3, 7, 2);
+  ASSERT_TRUE(Apply({first}).ok());
+  absl::StatusOr<WriteResult> r = Apply({second});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->version_outcomes, std::vector<Outcome>{Outcome::kApplied});
+  EXPECT_EQ(store_->Get("21550:3")->doc().title(), "Phiên bản 2");
+  EXPECT_EQ(store_->Counts().at("report"), 1u);  // still one record
+  EXPECT_EQ(ListIds({.period = "2023-H1"}), std::vector<std::string>{"21550:3"});
+}
+
+TEST_F(StoreTest, AmendMovesTheRecordBetweenPeriods) {
+  v1::Record created = Create(ReportDraft("2023-H1"));
+  ASSERT_EQ(created.id(), "522:1");
+  v1::Record amend = ReportDraft("2023-YTD08");
+  amend.set_id(created.id());
+  amend.set_version(1);
+  v1::Record amended = Create(amend);
+  EXPECT_EQ(amended.id(), "522:1");
+  EXPECT_EQ(amended.version(), 2u);
+  EXPECT_EQ(amended.seq(), 2u);
+
+  EXPECT_TRUE(ListIds({.period = "2023-H1"}).empty());
+  EXPECT_EQ(ListIds({.period = "2023-YTD08"}), std::vector<std::string>{"522:1"});
+  EXPECT_EQ(store_->Counts().at("report"), 1u);
+  EXPECT_EQ(store_->OriginMax(kOrigin), 2u);
+  EXPECT_EQ(AllIds(), std::vector<std::string>{"522:1"});
+  EXPECT_EQ(store_->Get("522:1")->report().period(), "2023-YTD08");
+
+  Reopen();
+  EXPECT_TRUE(ListIds({.period = "2023-H1"}).empty());
+  EXPECT_EQ(ListIds({.period = "2023-YTD08"}), std::vector<std::string>{"522:1"});
+}
+
+TEST_F(StoreTest, AppliedVersionMovesTheRecordBetweenPeriods) {
+  ASSERT_TRUE(Apply({Complete(ConclusionDraft(), "21550", 2, 2, 1)}).ok());
+  v1::Record with_period = ConclusionDraft();
+  with_period.mutable_conclusion()->set_period("2023-YTD08");
+  ASSERT_TRUE(Apply({Complete(with_period, "21550", 2, 4, 2)}).ok());
+  EXPECT_EQ(ListIds({.period = "2023-YTD08"}), std::vector<std::string>{"21550:2"});
+  v1::Record moved = ConclusionDraft();
+  moved.mutable_conclusion()->set_period("2023-Q3");
+  ASSERT_TRUE(Apply({Complete(moved, "21550", 2, 5, 3)}).ok());
+  EXPECT_TRUE(ListIds({.period = "2023-YTD08"}).empty());
+  EXPECT_EQ(ListIds({.period = "2023-Q3"}), std::vector<std::string>{"21550:2"});
+}
+
+TEST_F(StoreTest, AmendWithStaleVersionIsRefused) {
+  v1::Record created = Create(ReportDraft());
+  v1::Record amend = ReportDraft("2023-Q3");
+  amend.set_id(created.id());
+  amend.set_version(1);
+  Create(amend);  // now version 2
+  WriteRequest req;
+  req.drafts = {amend};  // still says version 1
+  EXPECT_EQ(store_->Write(std::move(req)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Get(created.id())->version(), 2u);
+  EXPECT_EQ(store_->OriginMax(kOrigin), 2u);
+}
+
+TEST_F(StoreTest, AmendChangingTheKindIsRefused) {
+  v1::Record created = Create(DirectiveDraft());
+  v1::Record amend = PetitionDraft();
+  amend.set_id(created.id());
+  WriteRequest req;
+  req.drafts = {amend};
+  EXPECT_EQ(store_->Write(std::move(req)).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Counts(), (std::map<std::string, uint64_t>{{"directive", 1}}));
+  EXPECT_TRUE(ListIds({.kind = "petition"}).empty());
+}
+
+TEST_F(StoreTest, CreateAndAmendInOneRequest) {
+  v1::Record amend = ReportDraft("2023-Q3", "Đã sửa");
+  amend.set_id("522:1");  // created by the first draft of the same request
+  std::vector<v1::Record> out = Create(std::vector<v1::Record>{ReportDraft("2023-H1"), amend});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].id(), "522:1");
+  EXPECT_EQ(out[1].id(), "522:1");
+  EXPECT_EQ(out[1].version(), 2u);
+  EXPECT_EQ(store_->Get("522:1")->doc().title(), "Đã sửa");
+  EXPECT_EQ(store_->Counts().at("report"), 1u);
+  EXPECT_TRUE(ListIds({.period = "2023-H1"}).empty());
+}
+
+class StoreListTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    // Local: 522:1..12 alternating report (2023-YTD08) / directive, then a
+    // conclusion of 2023-YTD08 at 522:13.
+    for (int i = 1; i <= 12; ++i) Create(i % 2 == 1 ? ReportDraft() : DirectiveDraft());
+    v1::Record c = ConclusionDraft();
+    c.mutable_conclusion()->set_period("2023-YTD08");
+    Create(c);
+    // Imported from communes, including a unit "52" whose id prefixes "522".
+    ASSERT_TRUE(Apply({Complete(ReportDraft("2023-YTD08"), "21550", 1, 1, 1),
+                       Complete(ReportDraft("2023-H1"), "21550", 2, 2, 1),
+                       Complete(PetitionDraft(), "21550", 3, 3, 1),
+                       Complete(DirectiveUpdateDraft("522:2"), "21553", 1, 1, 1),
+                       Complete(ReportDraft("2023-YTD08"), "52", 4, 4, 1),
+                       Complete(UnitDraft("21550"), "52", 5, 5, 1)})
+                    .ok());
+  }
+};
+
+TEST_F(StoreListTest, AllInIdOrder) {
+  std::vector<std::string> ids = AllIds();
+  ASSERT_EQ(ids.size(), 19u);
+  // Origins in byte order, sequences numerically within an origin.
+  EXPECT_EQ(ids.front(), "21550:1");
+  EXPECT_EQ(std::vector<std::string>(ids.begin(), ids.begin() + 6),
+            (std::vector<std::string>{"21550:1", "21550:2", "21550:3", "21553:1", "52:4", "52:5"}));
+  std::vector<std::string> local(ids.begin() + 6, ids.end());
+  for (int i = 1; i <= 13; ++i) EXPECT_EQ(local[i - 1], core::MakeRecordId("522", i));
+}
+
+TEST_F(StoreListTest, ByKind) {
+  EXPECT_EQ(ListIds({.kind = "report"}),
+            (std::vector<std::string>{"21550:1", "21550:2", "52:4", "522:1", "522:3", "522:5",
+                                      "522:7", "522:9", "522:11"}));
+  EXPECT_EQ(ListIds({.kind = "petition"}), std::vector<std::string>{"21550:3"});
+  EXPECT_EQ(ListIds({.kind = "directive_update"}), std::vector<std::string>{"21553:1"});
+  EXPECT_EQ(ListIds({.kind = "unit"}), std::vector<std::string>{"52:5"});
+  EXPECT_EQ(ListIds({.kind = "directive"}).size(), 6u);
+  EXPECT_TRUE(ListIds({.kind = "petition_answer"}).empty());
+}
+
+TEST_F(StoreListTest, ByUnitDoesNotMatchUnitsItPrefixes) {
+  EXPECT_EQ(ListIds({.unit = "52"}), (std::vector<std::string>{"52:4", "52:5"}));
+  EXPECT_EQ(ListIds({.unit = "522"}).size(), 13u);
+  EXPECT_EQ(ListIds({.unit = "21550"}),
+            (std::vector<std::string>{"21550:1", "21550:2", "21550:3"}));
+  EXPECT_TRUE(ListIds({.unit = "2155"}).empty());
+  EXPECT_TRUE(ListIds({.unit = "99999"}).empty());
+}
+
+TEST_F(StoreListTest, ByUnitAndKind) {
+  EXPECT_EQ(ListIds({.kind = "report", .unit = "21550"}),
+            (std::vector<std::string>{"21550:1", "21550:2"}));
+  EXPECT_EQ(ListIds({.kind = "report", .unit = "52"}), std::vector<std::string>{"52:4"});
+  EXPECT_EQ(ListIds({.kind = "conclusion", .unit = "522"}), std::vector<std::string>{"522:13"});
+  EXPECT_TRUE(ListIds({.kind = "petition", .unit = "522"}).empty());
+}
+
+TEST_F(StoreListTest, ByPeriod) {
+  std::vector<std::string> ytd = ListIds({.period = "2023-YTD08"});
+  EXPECT_EQ(ytd, (std::vector<std::string>{"21550:1", "52:4", "522:1", "522:3", "522:5",
+                                           "522:7", "522:9", "522:11", "522:13"}));
+  EXPECT_EQ(ListIds({.kind = "conclusion", .period = "2023-YTD08"}),
+            std::vector<std::string>{"522:13"});
+  EXPECT_EQ(ListIds({.kind = "report", .unit = "21550", .period = "2023-YTD08"}),
+            std::vector<std::string>{"21550:1"});
+  EXPECT_EQ(ListIds({.unit = "52", .period = "2023-YTD08"}), std::vector<std::string>{"52:4"});
+  EXPECT_EQ(ListIds({.period = "2023-H1"}), std::vector<std::string>{"21550:2"});
+  EXPECT_TRUE(ListIds({.period = "2023"}).empty());  // no prefix matching of periods
+}
+
+TEST_F(StoreListTest, LimitAndAfterId) {
+  EXPECT_EQ(ListIds({.limit = 2}), (std::vector<std::string>{"21550:1", "21550:2"}));
+  EXPECT_EQ(ListIds({.after_id = "21550:2", .limit = 2}),
+            (std::vector<std::string>{"21550:3", "21553:1"}));
+  EXPECT_EQ(ListIds({.kind = "report", .after_id = "522:5", .limit = 3}),
+            (std::vector<std::string>{"522:7", "522:9", "522:11"}));
+  EXPECT_EQ(ListIds({.unit = "522", .after_id = "522:9"}),
+            (std::vector<std::string>{"522:10", "522:11", "522:12", "522:13"}));
+  EXPECT_EQ(ListIds({.period = "2023-YTD08", .after_id = "522:11"}),
+            std::vector<std::string>{"522:13"});
+  // after_id need not exist, and may sort before or after the filter's range.
+  EXPECT_EQ(ListIds({.kind = "report", .after_id = "522:6", .limit = 1}),
+            std::vector<std::string>{"522:7"});
+  EXPECT_EQ(ListIds({.unit = "522", .after_id = "1:1", .limit = 1}),
+            std::vector<std::string>{"522:1"});
+  EXPECT_TRUE(ListIds({.unit = "21550", .after_id = "522:1"}).empty());
+  EXPECT_TRUE(ListIds({.after_id = "522:13"}).empty());
+}
+
+TEST_F(StoreListTest, PagingVisitsEveryRecordOnce) {
+  for (size_t page : {1u, 2u, 5u}) {
+    std::vector<std::string> all;
+    std::string after;
+    for (int guard = 0; guard < 100; ++guard) {
+      std::vector<std::string> ids = ListIds({.after_id = after, .limit = page});
+      if (ids.empty()) break;
+      EXPECT_LE(ids.size(), page);
+      all.insert(all.end(), ids.begin(), ids.end());
+      after = ids.back();
+    }
+    EXPECT_EQ(all, AllIds()) << "page size " << page;
+  }
+}
+
+TEST_F(StoreListTest, BadAfterIdAndEarlyStop) {
+  absl::Status s = store_->List({.after_id = "garbage"}, [](const v1::Record&) { return true; });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  int seen = 0;
+  ASSERT_TRUE(store_->List({}, [&](const v1::Record&) { return ++seen < 3; }).ok());
+  EXPECT_EQ(seen, 3);
+}
+
+TEST_F(StoreListTest, CountsAndOriginMax) {
+  EXPECT_EQ(store_->Counts(), (std::map<std::string, uint64_t>{{"report", 9},
+                                                                {"directive", 6},
+                                                                {"conclusion", 1},
+                                                                {"petition", 1},
+                                                                {"directive_update", 1},
+                                                                {"unit", 1}}));
+  EXPECT_EQ(store_->OriginMax("522"), 13u);
+  EXPECT_EQ(store_->OriginMax("21550"), 3u);
+  EXPECT_EQ(store_->OriginMax("21553"), 1u);
+  EXPECT_EQ(store_->OriginMax("52"), 5u);
+  EXPECT_EQ(store_->OriginMax("2155"), 0u);
+}
+
+TEST_F(StoreListTest, ReopenKeepsEverything) {
+  std::vector<std::string> ids = AllIds();
+  std::map<std::string, std::string> bytes;
+  for (const std::string& id : ids) bytes[id] = core::CanonicalBytes(*store_->Get(id));
+  auto counts = store_->Counts();
+  uint64_t last_hlc = store_->Get("522:13")->hlc();
+
+  Reopen();
+  EXPECT_EQ(AllIds(), ids);
+  for (const std::string& id : ids) {
+    absl::StatusOr<v1::Record> r = store_->Get(id);
+    ASSERT_TRUE(r.ok()) << id;
+    EXPECT_EQ(core::CanonicalBytes(*r), bytes[id]) << id;
+  }
+  EXPECT_EQ(store_->Counts(), counts);
+  EXPECT_EQ(store_->OriginMax("522"), 13u);
+  EXPECT_EQ(store_->OriginMax("52"), 5u);
+  EXPECT_EQ(ListIds({.period = "2023-YTD08"}).size(), 9u);
+
+  // The sequence continues, and the clock does not run backwards even if the
+  // wall clock is behind what was stamped before the restart.
+  WriteRequest req;
+  req.drafts = {PetitionDraft()};
+  req.wall_ms = kWall - 3'600'000;
+  absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->drafts[0].id(), "522:14");
+  EXPECT_GT(r->drafts[0].hlc(), last_hlc);
+}
+
+TEST_F(StoreTest, IdentityPersists) {
+  v1::NodeIdentity id;
+  id.set_unit(kOrigin);
+  id.set_level(v1::LEVEL_DISTRICT);
+  id.set_name("HĐND thị xã Đức Phổ");
+  id.set_parent_unit("51");
+  id.set_created_hlc(12345);
+  ASSERT_TRUE(store_->SaveIdentity(id).ok());
+  Reopen();
+  absl::StatusOr<std::optional<v1::NodeIdentity>> got = store_->LoadIdentity();
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->SerializeAsString(), id.SerializeAsString());
+  EXPECT_EQ((*got)->name(), "HĐND thị xã Đức Phổ");
+}
+
+TEST_F(StoreTest, SecondOpenOfTheSameDirectoryFails) {
+  absl::StatusOr<std::unique_ptr<Store>> second = Store::Open(dir_.Sub("db"), kPlace);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition) << second.status();
+  EXPECT_NE(second.status().message().find(dir_.Sub("db")), std::string::npos);
+}
+
+TEST_F(StoreTest, VietnameseTextIsByteExactAfterReopen) {
+  const std::string text =
+      "Ngày 25/8/2023, tại Hội trường UBND thị xã, Thường trực HĐND thị xã chủ trì "
+      "Hội nghị trực báo giữa năm 2023 với Thường trực HĐND các xã, phường.\n"
+      "I. Đánh giá kết quả: các kỳ họp được chuẩn bị chu đáo; việc theo dõi, đôn đốc "
+      "giải quyết ý kiến, kiến nghị cử tri cần được quan tâm đúng mức.\n"
+      "II. Nhiệm vụ trọng tâm: đẩy mạnh chuyển đổi số trong hoạt động của HĐND.\n"
+      "\tỞ đây có cả dấu tổ hợp: Vie\xCC\xA3\xCC\x82t, và ký tự “ngoặc kép” — hết./.";
+  v1::Record draft = ConclusionDraft();
+  draft.set_text(text);
+  draft.mutable_doc()->set_number("45/TB-HĐND");
+  draft.mutable_doc()->set_issuing_body("HĐND THỊ XÃ ĐỨC PHỔ");
+  draft.mutable_doc()->set_signer("Nguyễn Văn Kiên");
+  draft.mutable_doc()->add_recipients("Thường trực Thị ủy;");
+  draft.mutable_doc()->add_recipients("Lưu: VT.");
+  v1::Record created = Create(draft);
+  std::string bytes = core::CanonicalBytes(created);
+  Reopen();
+  absl::StatusOr<v1::Record> got = store_->Get(created.id());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->text(), text);
+  EXPECT_EQ(got->text().size(), text.size());
+  EXPECT_EQ(got->doc().number(), "45/TB-HĐND");
+  EXPECT_EQ(got->doc().issuing_body(), "HĐND THỊ XÃ ĐỨC PHỔ");
+  EXPECT_EQ(got->doc().recipients(0), "Thường trực Thị ủy;");
+  EXPECT_EQ(core::CanonicalBytes(*got), bytes);
+}
+
+// 8 threads write at once; group commit must hand out distinct ids whose
+// sequences are exactly 1..N, keep each request's drafts consecutive, and
+// keep a failing request from affecting the others in its group.
+TEST_F(StoreTest, ConcurrentWritersGetContiguousSequences) {
+  constexpr int kThreads = 8;
+  constexpr int kRequestsPerThread = 40;
+  std::vector<std::vector<v1::Record>> created(kThreads);
+  std::atomic<int> failures{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRequestsPerThread; ++i) {
+        WriteRequest req;
+        req.wall_ms = kWall + i;
+        req.drafts.push_back(i % 2 ? ReportDraft() : PetitionDraft());
+        if (i % 5 == 0) req.drafts.push_back(DirectiveDraft());  // two drafts
+        bool poison = i % 7 == 3;  // an amend of an unknown id: whole request fails
+        if (poison) {
+          v1::Record bad = ReportDraft();
+          bad.set_id("522:100000");
+          req.drafts.push_back(bad);
+        }
+        size_t n = req.drafts.size();
+        absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+        if (poison) {
+          if (r.status().code() == absl::StatusCode::kNotFound) ++refused;
+          else ++failures;
+          continue;
+        }
+        if (!r.ok() || r->drafts.size() != n) {
+          ++failures;
+          continue;
+        }
+        for (size_t k = 1; k < n; ++k) {
+          if (r->drafts[k].seq() != r->drafts[k - 1].seq() + 1) ++failures;
+        }
+        for (v1::Record& rec : r->drafts) created[t].push_back(std::move(rec));
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+
+  std::set<std::string> ids;
+  std::vector<uint64_t> seqs;
+  for (const auto& per_thread : created) {
+    for (const v1::Record& r : per_thread) {
+      ids.insert(r.id());
+      seqs.push_back(r.seq());
+    }
+  }
+  std::sort(seqs.begin(), seqs.end());
+  const uint64_t n = seqs.size();
+  ASSERT_GT(n, 0u);
+  EXPECT_EQ(refused.load(), kThreads * 6);  // i in {3, 10, 17, 24, 31, 38}
+  EXPECT_EQ(ids.size(), n) << "duplicate ids handed out";
+  for (uint64_t i = 0; i < n; ++i) ASSERT_EQ(seqs[i], i + 1) << "gap or repeat";
+  EXPECT_EQ(store_->OriginMax(kOrigin), n);
+  uint64_t total = 0;
+  for (const auto& [kind, count] : store_->Counts()) total += count;
+  EXPECT_EQ(total, n);
+  EXPECT_EQ(AllIds().size(), n);
+
+  Reopen();
+  EXPECT_EQ(store_->OriginMax(kOrigin), n);
+  EXPECT_EQ(AllIds().size(), n);
+  for (const std::string& id : ids) ASSERT_TRUE(store_->Get(id).ok()) << id;
+}
+
+// Concurrent optimistic amends of one record: exactly one wins.
+TEST_F(StoreTest, ConcurrentAmendsOfOneVersionAdmitOne) {
+  v1::Record created = Create(ReportDraft());
+  constexpr int kThreads = 8;
+  std::atomic<int> ok{0}, precondition{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      v1::Record amend = ReportDraft("2023-Q3", "Sửa lần " + std::to_string(t));
+      amend.set_id(created.id());
+      amend.set_version(1);
+      WriteRequest req;
+      req.drafts = {amend};
+      absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+      if (r.ok()) ++ok;
+      else if (r.status().code() == absl::StatusCode::kFailedPrecondition) ++precondition;
+      else ++other;
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(precondition.load(), kThreads - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(store_->Get(created.id())->version(), 2u);
+  EXPECT_EQ(store_->OriginMax(kOrigin), 2u);
+}
+
+}  // namespace
+}  // namespace council::store
