@@ -5,12 +5,17 @@
 namespace council::core {
 namespace {
 
-// The directives, petition answers and unit records already held that a
-// new child's subtree should have.
-absl::Status BackfillNewChild(ApplyTarget& target, const std::string& child) {
+// A unit has just become known below this node (or moved): the records
+// already held that address its subtree go to the child on the path to it.
+// Some may have gone that way before; the receiver ignores what it holds.
+absl::Status BackfillUnit(ApplyTarget& target, const std::string& unit, const std::string& self,
+                          const std::string& skip_id) {
+  const UnitTree& tree = target.Tree();
+  std::string child = tree.ChildTowards(self, unit);
+  if (child.empty()) return absl::OkStatus();
   for (const char* kind : {"unit", "directive", "petition_answer"}) {
     RETURN_IF_ERROR(target.ForEachOfKind(kind, [&](const v1::Record& r) {
-      if (AddressesSubtree(r, child, target.Tree())) target.AppendOutbox(child, r);
+      if (r.id() != skip_id && AddressesSubtree(r, unit, tree)) target.AppendOutbox(child, r);
     }));
   }
   return absl::OkStatus();
@@ -20,22 +25,21 @@ absl::Status BackfillNewChild(ApplyTarget& target, const std::string& child) {
 absl::Status Stage(ApplyTarget& target, const v1::Record& rec, const v1::Record* prev,
                    const std::string& from, const ApplyContext& ctx) {
   target.StoreVersion(rec, prev);
-  std::string new_child;
+  bool placed = false;  // a unit newly known, or under a new parent
   if (rec.has_unit()) {
     UnitTree tree = target.Tree();
-    bool was_child = tree.ParentOf(rec.unit().id()) == ctx.place.self;
+    const v1::Unit* before = tree.Find(rec.unit().id());
+    std::string old_parent = before ? before->parent() : "";
+    bool known = before != nullptr;
     if (tree.Upsert(rec)) {
-      if (!was_child && tree.ParentOf(rec.unit().id()) == ctx.place.self &&
-          rec.unit().id() != ctx.place.self) {
-        new_child = rec.unit().id();
-      }
+      placed = !known || tree.ParentOf(rec.unit().id()) != old_parent;
       target.StoreTree(tree);
     }
   }
   Route route = RouteRecord(rec, ctx.place, target.Tree(), from);
   if (route.up) target.AppendOutbox(ctx.place.parent, rec);
   for (const std::string& child : route.children) target.AppendOutbox(child, rec);
-  if (!new_child.empty()) RETURN_IF_ERROR(BackfillNewChild(target, new_child));
+  if (placed) RETURN_IF_ERROR(BackfillUnit(target, rec.unit().id(), ctx.place.self, rec.id()));
   bool receipt = prev == nullptr && rec.origin() != ctx.place.self &&
                  IsDirectiveTarget(rec, ctx.place.self, target.Tree());
   if (receipt) RETURN_IF_ERROR(ApplyLocalDraft(target, ReceiptDraft(rec), ctx).status());

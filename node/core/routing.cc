@@ -28,8 +28,8 @@ bool DirectiveReaches(const v1::Record& r, const std::string& child, const UnitT
         v1::Level level = tree.LevelOf(child);
         return level == v1::LEVEL_UNSPECIFIED || LevelRank(level) <= target;
       }
-      // The child is on the path down to the scope's root.
-      return root != child && tree.InSubtree(root, child) && LevelRank(tree.LevelOf(root)) < target;
+      // The child is the scope's root, or on the path down to it.
+      return tree.InSubtree(root, child) && LevelRank(tree.LevelOf(root)) < target;
     }
     case v1::SCOPE_SUBTREE:
       return tree.InSubtree(child, r.origin()) && child != r.origin();

@@ -43,6 +43,16 @@ bool UnitTree::InSubtree(const std::string& unit, const std::string& root) const
   return false;
 }
 
+std::string UnitTree::ChildTowards(const std::string& ancestor, const std::string& unit) const {
+  std::string at = unit;
+  for (int depth = 0; depth <= kMaxDepth && !at.empty() && at != ancestor; ++depth) {
+    std::string parent = ParentOf(at);
+    if (parent == ancestor) return at;
+    at = parent;
+  }
+  return "";
+}
+
 std::vector<std::string> UnitTree::ChildrenOf(const std::string& unit) const {
   std::vector<std::string> out;
   for (const auto& [id, u] : units_) {

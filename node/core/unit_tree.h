@@ -30,6 +30,10 @@ class UnitTree {
   // chains deeper than kMaxDepth end the walk (false).
   bool InSubtree(const std::string& unit, const std::string& root) const;
 
+  // The child of `ancestor` on the path down to `unit`, or "" if `unit` is not
+  // known to lie strictly below `ancestor`.
+  std::string ChildTowards(const std::string& ancestor, const std::string& unit) const;
+
   // The units whose known parent is `unit`, in id order.
   std::vector<std::string> ChildrenOf(const std::string& unit) const;
   // Every known unit, in id order.

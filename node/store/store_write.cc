@@ -1,5 +1,6 @@
 // The write path: group commit, staging of versions with their routing,
 // receipts and cursors, all in one atomic, synced WriteBatch.
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -117,8 +118,14 @@ class Store::Target : public core::ApplyTarget {
   }
   absl::Status ForEachOfKind(const std::string& kind,
                              const std::function<void(const v1::Record&)>& fn) override {
+    std::set<std::string> staged;
+    for (const Group* g = g_; g != nullptr; g = g->parent) {
+      for (const auto& [id, r] : g->current) {
+        if (core::KindName(r) == kind && staged.insert(id).second) fn(r);
+      }
+    }
     return store_->List({kind, "", "", "", 0}, [&](const v1::Record& r) {
-      fn(r);
+      if (staged.count(r.id()) == 0) fn(r);
       return true;
     });
   }
