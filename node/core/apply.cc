@@ -5,12 +5,16 @@
 namespace council::core {
 namespace {
 
-// A unit has just become known below this node (or moved): the records
-// already held that address its subtree go to the child on the path to it.
-// Some may have gone that way before; the receiver ignores what it holds.
+// A unit has just become known (or moved): the directives it is a target of
+// are tracked for it, and if it lies below this node, the records already
+// held that address its subtree go to the child on the path to it. Some may
+// have gone that way before; the receiver ignores what it holds.
 absl::Status BackfillUnit(ApplyTarget& target, const std::string& unit, const std::string& self,
                           const std::string& skip_id) {
   const UnitTree& tree = target.Tree();
+  RETURN_IF_ERROR(target.ForEachOfKind("directive", [&](const v1::Record& d) {
+    if (IsDirectiveTarget(d, unit, tree)) target.TrackDirectiveTarget(d, unit);
+  }));
   std::string child = tree.ChildTowards(self, unit);
   if (child.empty()) return absl::OkStatus();
   for (const char* kind : {"unit", "directive", "petition_answer"}) {
@@ -36,6 +40,12 @@ absl::Status Stage(ApplyTarget& target, const v1::Record& rec, const v1::Record*
       target.StoreTree(tree);
     }
   }
+  if (rec.has_directive()) {
+    for (const std::string& unit : DirectiveTargets(rec, target.Tree())) {
+      target.TrackDirectiveTarget(rec, unit);
+    }
+  }
+  if (rec.has_directive_update()) target.TrackDirectiveUpdate(rec);
   Route route = RouteRecord(rec, ctx.place, target.Tree(), from);
   if (route.up) target.AppendOutbox(ctx.place.parent, rec);
   for (const std::string& child : route.children) target.AppendOutbox(child, rec);

@@ -36,7 +36,12 @@ class ApplyTarget {
   virtual void StoreTree(const UnitTree& tree) = 0;
   // Stages `rec` at the end of `peer`'s outbox.
   virtual void AppendOutbox(const std::string& peer, const v1::Record& rec) = 0;
-  // Visits the current records of `kind` (stored ones; staged ones may be missed).
+  // Stages that `unit` is a target of `directive` (keeping any progress it
+  // already reported), for follow-up views.
+  virtual void TrackDirectiveTarget(const v1::Record& directive, const std::string& unit) = 0;
+  // Stages a target's progress from a directive update it recorded.
+  virtual void TrackDirectiveUpdate(const v1::Record& update) = 0;
+  // Visits the current records of `kind`, staged ones included.
   virtual absl::Status ForEachOfKind(const std::string& kind,
                                      const std::function<void(const v1::Record&)>& fn) = 0;
 };

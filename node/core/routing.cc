@@ -74,6 +74,20 @@ bool IsDirectiveTarget(const v1::Record& r, const std::string& unit, const UnitT
   }
 }
 
+std::vector<std::string> DirectiveTargets(const v1::Record& r, const UnitTree& tree) {
+  std::vector<std::string> out;
+  for (const auto& [id, unit] : tree.units()) {
+    if (IsDirectiveTarget(r, id, tree)) out.push_back(id);
+  }
+  if (r.has_directive() && r.directive().scope().kind() == v1::SCOPE_UNITS) {
+    for (const std::string& u : r.directive().scope().units()) {  // named, maybe not yet known
+      if (tree.Find(u) == nullptr && u != r.origin()) out.push_back(u);
+    }
+    std::sort(out.begin(), out.end());
+  }
+  return out;
+}
+
 Route RouteRecord(const v1::Record& r, const NodePlace& place, const UnitTree& tree,
                   const std::string& from) {
   Route route;

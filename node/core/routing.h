@@ -39,6 +39,9 @@ Route RouteRecord(const v1::Record& r, const NodePlace& place, const UnitTree& t
 // True iff the record addresses some unit in the subtree rooted at `child`.
 bool AddressesSubtree(const v1::Record& r, const std::string& child, const UnitTree& tree);
 
+// Every known unit the directive `r` addresses, in id order.
+std::vector<std::string> DirectiveTargets(const v1::Record& r, const UnitTree& tree);
+
 // True iff the directive `r` addresses `unit` itself.
 bool IsDirectiveTarget(const v1::Record& r, const std::string& unit, const UnitTree& tree);
 

@@ -45,6 +45,19 @@ std::string ByPeriod(absl::string_view period, absl::string_view origin, uint64_
 }
 std::string Count(absl::string_view kind) { return absl::StrCat(std::string(1, kCount), kind); }
 
+std::string Tally(absl::string_view period, absl::string_view origin) {
+  return absl::StrCat(Prefix(kTally, {period}), origin);
+}
+std::string DirectiveState(absl::string_view unit, absl::string_view directive_id) {
+  return absl::StrCat(Prefix(kDirectiveState, {unit}), directive_id);
+}
+std::string PetitionState(absl::string_view origin, uint64_t n) {
+  return WithTail(std::string(1, kPetitionState), origin, n);
+}
+std::string Posting(absl::string_view token, absl::string_view origin, uint64_t n) {
+  return WithTail(Prefix(kPosting, {token}), origin, n);
+}
+
 std::string Outbox(absl::string_view peer, uint64_t pos) {
   std::string key = Prefix(kOutbox, {peer});
   PutBe64(&key, pos);

@@ -20,6 +20,10 @@ inline constexpr char kOutbox = 'O';
 inline constexpr char kOutboxHead = 'Q';
 inline constexpr char kInbound = 'J';
 inline constexpr char kAcked = 'A';
+inline constexpr char kTally = 'G';
+inline constexpr char kDirectiveState = 'D';
+inline constexpr char kPetitionState = 'V';
+inline constexpr char kPosting = 'W';
 
 void PutBe64(std::string* dst, uint64_t v);
 // REQUIRES: src.size() >= 8.
@@ -35,6 +39,11 @@ std::string ByUnit(absl::string_view origin, absl::string_view kind, uint64_t n)
 std::string ByPeriod(absl::string_view period, absl::string_view origin, uint64_t n);
 std::string Count(absl::string_view kind);
 std::string Outbox(absl::string_view peer, uint64_t pos);
+std::string Tally(absl::string_view period, absl::string_view origin);
+std::string DirectiveState(absl::string_view unit, absl::string_view directive_id);
+std::string PetitionState(absl::string_view origin, uint64_t n);
+std::string Posting(absl::string_view token, absl::string_view origin, uint64_t n);
+
 // Tables keyed by a peer's unit id alone.
 std::string PeerKey(char table, absl::string_view peer);
 

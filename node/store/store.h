@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "council/v1/config.pb.h"
 #include "council/v1/record.pb.h"
+#include "council/v1/store.pb.h"
 #include "node/core/hlc.h"
 #include "node/core/routing.h"
 #include "node/core/unit_tree.h"
@@ -113,6 +114,16 @@ class Store {
   core::UnitTree Tree() const;
   std::shared_ptr<const core::UnitTree> TreeSnapshot() const;
 
+  // --- Hub views (LAYOUT.md, "Hub views") ---
+  // The tally of `origin`'s current reports for `period` (empty if none).
+  absl::StatusOr<v1::ReportTally> Tally(const std::string& period, const std::string& origin);
+  // Follow-up of the directives `unit` is a target of.
+  absl::StatusOr<std::vector<v1::DirectiveTargetState>> DirectiveStates(const std::string& unit);
+  // Follow-up of the petitions recorded at `origin`.
+  absl::StatusOr<std::vector<v1::PetitionState>> PetitionStates(const std::string& origin);
+  // Record id -> weight, for every current record containing the folded word.
+  absl::StatusOr<std::map<std::string, uint32_t>> Postings(const std::string& token);
+
   // --- Replication state (see core/link.h) ---
   // Reads `peer`'s outbox from position `from` on, up to `max_records` and
   // about `max_bytes`. An empty slice if nothing is there yet.
@@ -139,6 +150,11 @@ class Store {
   absl::Status LoadState();
   absl::Status Lead(std::vector<Writer*>& writers);
   absl::StatusOr<WriteResult> Stage(const WriteRequest& req, Group& g);
+  // Parses the row at `key` into `m`; false (and `m` untouched) if absent.
+  bool ReadRow(const std::string& key, google::protobuf::MessageLite* m);
+  // Visits the rows whose keys start with `prefix`.
+  absl::Status ScanRows(const std::string& prefix,
+                        const std::function<void(absl::string_view key, absl::string_view value)>& fn);
 
   std::unique_ptr<rocksdb::DB> db_;
   const core::NodePlace place_;

@@ -1,6 +1,7 @@
 #include "node/transport/admin_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "node/app/hub_views.h"
 #include "node/core/kinds.h"
 #include "node/transport/grpc_status.h"
 
@@ -9,6 +10,14 @@ namespace {
 
 // Longest page a List call returns; clients page with after_id.
 constexpr uint32_t kMaxPage = 1000;
+
+// Runs a view and copies its answer into the reply.
+template <typename Reply>
+grpc::Status Answer(absl::StatusOr<Reply> result, Reply* reply) {
+  if (!result.ok()) return ToGrpc(result.status());
+  *reply = *std::move(result);
+  return grpc::Status::OK;
+}
 
 absl::Status CheckKind(const std::string& kind) {
   return kind.empty() ? absl::OkStatus() : core::ParseKind(kind).status();
@@ -26,6 +35,31 @@ grpc::Status AdminService::Units(grpc::ServerContext*, const v1::UnitsRequest*,
                                  v1::UnitsReply* reply) {
   *reply = node_->Units();
   return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Consolidate(grpc::ServerContext*, const v1::ConsolidateRequest* req,
+                                       v1::ConsolidateReply* reply) {
+  return Answer(app::Consolidate(*node_, *req), reply);
+}
+
+grpc::Status AdminService::Missing(grpc::ServerContext*, const v1::MissingRequest* req,
+                                   v1::MissingReply* reply) {
+  return Answer(app::Missing(*node_, *req), reply);
+}
+
+grpc::Status AdminService::Track(grpc::ServerContext*, const v1::TrackRequest* req,
+                                 v1::TrackReply* reply) {
+  return Answer(app::Track(*node_, *req), reply);
+}
+
+grpc::Status AdminService::Petitions(grpc::ServerContext*, const v1::PetitionsRequest* req,
+                                     v1::PetitionsReply* reply) {
+  return Answer(app::Petitions(*node_, *req), reply);
+}
+
+grpc::Status AdminService::Search(grpc::ServerContext*, const v1::SearchRequest* req,
+                                  v1::SearchReply* reply) {
+  return Answer(app::Search(*node_, *req), reply);
 }
 
 grpc::Status AdminService::Put(grpc::ServerContext*, const v1::PutRequest* req,

@@ -15,6 +15,13 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*, v1::StatusReply*) override;
   grpc::Status Units(grpc::ServerContext*, const v1::UnitsRequest*, v1::UnitsReply*) override;
   grpc::Status Put(grpc::ServerContext*, const v1::PutRequest*, v1::PutReply*) override;
+  grpc::Status Consolidate(grpc::ServerContext*, const v1::ConsolidateRequest*,
+                           v1::ConsolidateReply*) override;
+  grpc::Status Missing(grpc::ServerContext*, const v1::MissingRequest*, v1::MissingReply*) override;
+  grpc::Status Track(grpc::ServerContext*, const v1::TrackRequest*, v1::TrackReply*) override;
+  grpc::Status Petitions(grpc::ServerContext*, const v1::PetitionsRequest*,
+                         v1::PetitionsReply*) override;
+  grpc::Status Search(grpc::ServerContext*, const v1::SearchRequest*, v1::SearchReply*) override;
   grpc::Status Import(grpc::ServerContext*, const v1::ImportRequest*, v1::ImportReply*) override;
   grpc::Status Get(grpc::ServerContext*, const v1::GetRequest*, v1::Record*) override;
   grpc::Status List(grpc::ServerContext*, const v1::ListRequest*, v1::ListReply*) override;

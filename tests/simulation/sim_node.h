@@ -40,6 +40,8 @@ class SimNode : public core::ApplyTarget {
   void AppendOutbox(const std::string& peer, const v1::Record& rec) override {
     outbox_[peer].push_back(rec);
   }
+  void TrackDirectiveTarget(const v1::Record&, const std::string&) override {}
+  void TrackDirectiveUpdate(const v1::Record&) override {}
   absl::Status ForEachOfKind(const std::string& kind,
                              const std::function<void(const v1::Record&)>& fn) override {
     for (const auto& [id, r] : current_) {

@@ -1,0 +1,52 @@
+// The hub's views as pure functions over per-unit figures the store keeps
+// (report tallies, directive target states, petition states), so that no
+// view scans records at query time. See proto/council/v1/hub.proto for the
+// period and overdue rules.
+#ifndef COUNCIL_NODE_CORE_HUB_H_
+#define COUNCIL_NODE_CORE_HUB_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "council/v1/hub.pb.h"
+#include "council/v1/record.pb.h"
+#include "council/v1/store.pb.h"
+#include "node/core/unit_tree.h"
+
+namespace council::core {
+
+// One unit's own figures for a period.
+struct UnitFigures {
+  v1::ReportTally tally;
+  std::vector<v1::DirectiveTargetState> directives;
+  std::vector<v1::PetitionState> petitions;
+};
+
+// True iff `due` (YYYY-MM-DD) is set and strictly before `today`.
+bool PastDue(const std::string& due, const std::string& today);
+
+// Adds `unit`'s own figures into `row` (which covers a subtree).
+void AddFigures(const UnitFigures& unit, const std::string& today, v1::ConsolidatedRow* row);
+// Adds one row's sums into another (for the total row).
+void AddRow(const v1::ConsolidatedRow& from, v1::ConsolidatedRow* into);
+
+// Every known unit in the subtree of `root`, itself included, in id order.
+std::vector<std::string> SubtreeUnits(const UnitTree& tree, const std::string& root);
+
+// The row units of a consolidation: every unit of `level` strictly below
+// `under`, or, for LEVEL_UNSPECIFIED, the children of `under`.
+std::vector<std::string> RowUnits(const UnitTree& tree, const std::string& under, v1::Level level);
+
+// Report-tally change when `rec` replaces `prev` (either may be a non-report
+// or null): per period, +/- one report and its metrics.
+std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const v1::Record& rec);
+
+// Search terms of a record, folded, with weights: title 3, abstract and
+// number 2, other text 1, summed over occurrences.
+std::map<std::string, uint32_t> SearchTerms(const v1::Record& r);
+
+}  // namespace council::core
+
+#endif  // COUNCIL_NODE_CORE_HUB_H_

@@ -1,0 +1,145 @@
+// Internal to the store: the staging area of one commit group, and the
+// core::ApplyTarget that stages the core's apply logic into it.
+#ifndef COUNCIL_NODE_STORE_WRITE_GROUP_H_
+#define COUNCIL_NODE_STORE_WRITE_GROUP_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "node/core/apply.h"
+#include "node/core/kinds.h"
+#include "node/core/serialize.h"
+#include "node/store/keys.h"
+#include "node/store/store.h"
+
+namespace council::store {
+
+template <typename Map, typename Key>
+auto FindIn(const Map& m, const Key& k) -> std::optional<typename Map::mapped_type> {
+  auto it = m.find(k);
+  if (it == m.end()) return std::nullopt;
+  return it->second;
+}
+
+// Staged effects of one or more requests, not yet committed. Lookups fall
+// through to `parent` (the group being built) and then to the store.
+struct Store::Group {
+  const Group* parent = nullptr;
+  std::vector<std::pair<std::string, std::optional<std::string>>> ops;  // nullopt: delete
+  std::map<std::string, v1::Record> current;   // id -> staged current version
+  std::map<std::string, int64_t> count_delta;  // kind -> change
+  std::map<std::string, uint64_t> origin_max;  // origin -> staged maximum
+  std::map<std::string, uint64_t> heads;       // peer -> staged outbox head
+  std::map<std::string, uint64_t> inbound;     // peer -> staged inbound cursor
+  std::map<std::string, std::string> derived;  // hub table key -> staged value
+  std::optional<core::UnitTree> tree;          // set once a unit record is staged
+
+  void Put(std::string key, std::string value) { ops.emplace_back(std::move(key), std::move(value)); }
+  void Delete(std::string key) { ops.emplace_back(std::move(key), std::nullopt); }
+
+  template <typename Field>
+  auto Lookup(Field field, const std::string& key) const {
+    for (const Group* g = this; g != nullptr; g = g->parent) {
+      if (auto v = FindIn(g->*field, key)) return v;
+    }
+    return decltype(FindIn(this->*field, key))();
+  }
+  const core::UnitTree* StagedTree() const {
+    for (const Group* g = this; g != nullptr; g = g->parent) {
+      if (g->tree) return &*g->tree;
+    }
+    return nullptr;
+  }
+  // Moves a successfully staged child into this group.
+  void Absorb(Group& child) {
+    for (auto& op : child.ops) ops.push_back(std::move(op));
+    for (auto& [id, rec] : child.current) current[id] = std::move(rec);
+    for (auto& [k, d] : child.count_delta) count_delta[k] += d;
+    for (auto& [o, m] : child.origin_max) origin_max[o] = m;
+    for (auto& [p, h] : child.heads) heads[p] = h;
+    for (auto& [p, c] : child.inbound) inbound[p] = c;
+    for (auto& [k, v] : child.derived) derived[k] = std::move(v);
+    if (child.tree) tree = std::move(child.tree);
+  }
+};
+
+// Stages the effects of the core's apply logic into a Group.
+class Store::Target : public core::ApplyTarget {
+ public:
+  Target(Store* store, Group* g) : store_(store), g_(g) {}
+
+  absl::StatusOr<std::optional<v1::Record>> Current(const std::string& id) override {
+    if (auto staged = g_->Lookup(&Group::current, id)) return *staged;
+    absl::StatusOr<v1::Record> rec = store_->Get(id);
+    if (absl::IsNotFound(rec.status())) return std::nullopt;
+    if (!rec.ok()) return rec.status();
+    return *std::move(rec);
+  }
+  uint64_t OriginMax(const std::string& origin) override {
+    return g_->Lookup(&Group::origin_max, origin).value_or(store_->OriginMax(origin));
+  }
+  const core::UnitTree& Tree() override {
+    if (const core::UnitTree* staged = g_->StagedTree()) return *staged;
+    if (!committed_tree_) committed_tree_ = store_->TreeSnapshot();
+    return *committed_tree_;
+  }
+  void StoreTree(const core::UnitTree& tree) override { g_->tree = tree; }
+  void StoreVersion(const v1::Record& rec, const v1::Record* prev) override;
+  void AppendOutbox(const std::string& peer, const v1::Record& rec) override {
+    uint64_t pos = HeadOf(peer) + 1;
+    g_->Put(keys::Outbox(peer, pos), keys::LogRef(rec.origin(), rec.seq()));
+    g_->heads[peer] = pos;
+  }
+  void TrackDirectiveTarget(const v1::Record& directive, const std::string& unit) override;
+  void TrackDirectiveUpdate(const v1::Record& update) override;
+  absl::Status ForEachOfKind(const std::string& kind,
+                             const std::function<void(const v1::Record&)>& fn) override {
+    std::set<std::string> staged;
+    for (const Group* g = g_; g != nullptr; g = g->parent) {
+      for (const auto& [id, r] : g->current) {
+        if (core::KindName(r) == kind && staged.insert(id).second) fn(r);
+      }
+    }
+    return store_->List({kind, "", "", "", 0}, [&](const v1::Record& r) {
+      if (staged.count(r.id()) == 0) fn(r);
+      return true;
+    });
+  }
+
+  // Read-modify-write of a hub table row (see store_hub.cc).
+  template <typename M>
+  M ReadDerived(const std::string& key) {
+    M m;
+    if (auto staged = g_->Lookup(&Group::derived, key)) {
+      m.ParseFromString(*staged);
+    } else {
+      store_->ReadRow(key, &m);
+    }
+    return m;
+  }
+  void WriteDerived(const std::string& key, const google::protobuf::MessageLite& m) {
+    std::string value = core::CanonicalBytes(m);
+    g_->derived[key] = value;
+    g_->Put(key, std::move(value));
+  }
+  void StageHubRows(const v1::Record& rec, const v1::Record* prev);
+
+ private:
+  uint64_t HeadOf(const std::string& peer) {
+    if (auto staged = g_->Lookup(&Group::heads, peer)) return *staged;
+    return store_->OutboxHead(peer);
+  }
+  Store* store_;
+  Group* g_;
+  std::shared_ptr<const core::UnitTree> committed_tree_;
+};
+
+
+}  // namespace council::store
+
+#endif  // COUNCIL_NODE_STORE_WRITE_GROUP_H_

@@ -1,0 +1,77 @@
+// Search folding and the hub's pure aggregation rules.
+#include "gtest/gtest.h"
+#include "node/core/fold.h"
+#include "node/core/hub.h"
+
+namespace council::core {
+namespace {
+
+TEST(Fold, VietnameseMatchesWithAndWithoutDiacritics) {
+  EXPECT_EQ(FoldText("Kết luận giao ban"), "ket luan giao ban");
+  EXPECT_EQ(FoldText("ĐOÀN ĐẠI BIỂU QUỐC HỘI"), "doan dai bieu quoc hoi");
+  EXPECT_EQ(FoldText("Hội đồng nhân dân"), "hoi dong nhan dan");
+  // Decomposed input (base letter + combining marks) folds the same way.
+  EXPECT_EQ(FoldText("Ke\xCC\x82\xCC\x81t"), "ket");
+  EXPECT_EQ(FoldText("ư ơ ă â ê ô"), "u o a a e o");
+}
+
+TEST(Fold, TokenizeSplitsOnPunctuationAndKeepsNumbers) {
+  EXPECT_EQ(Tokenize("Số 379/QCPH-ĐĐBQH, ngày 06/5/2022"),
+            (std::vector<std::string>{"so", "379", "qcph", "ddbqh", "ngay", "06", "5", "2022"}));
+  EXPECT_TRUE(Tokenize(" ,.;- ").empty());
+}
+
+TEST(Hub, TallyDeltaReplacesAnAmendedReport) {
+  v1::Record v1r;
+  v1r.mutable_report()->set_period("2023");
+  (*v1r.mutable_report()->mutable_metrics())["sessions_held"] = 2;
+  v1::Record v2r = v1r;
+  (*v2r.mutable_report()->mutable_metrics())["sessions_held"] = 3;
+  auto d = TallyDelta(&v1r, v2r);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d["2023"].reports(), 0u);
+  EXPECT_EQ(d["2023"].metrics().at("sessions_held"), 1);
+  v2r.mutable_report()->set_period("2023-H2");  // the amendment moves it to another period
+  d = TallyDelta(&v1r, v2r);
+  EXPECT_EQ(d["2023"].metrics().at("sessions_held"), -2);
+  EXPECT_EQ(d["2023-H2"].reports(), 1u);
+}
+
+TEST(Hub, FiguresCountOverdueAgainstToday) {
+  UnitFigures f;
+  f.tally.set_reports(1);
+  (*f.tally.mutable_metrics())["voter_meetings"] = 14;
+  v1::DirectiveTargetState late;
+  late.set_due_date("2023-12-15");
+  late.set_status(v1::DIRECTIVE_STATUS_RECEIVED);
+  v1::DirectiveTargetState done = late;
+  done.set_status(v1::DIRECTIVE_STATUS_DONE);
+  f.directives = {late, done};
+  v1::PetitionState open;
+  open.set_known(true);
+  open.set_due_date("2023-11-30");
+  v1::PetitionState answered = open;
+  answered.set_answered_hlc(99);
+  f.petitions = {open, answered};
+
+  v1::ConsolidatedRow row;
+  AddFigures(f, "2023-12-01", &row);
+  EXPECT_EQ(row.directives(), 2u);
+  EXPECT_EQ(row.directives_received(), 2u);
+  EXPECT_EQ(row.directives_done(), 1u);
+  EXPECT_EQ(row.directives_overdue(), 0u);  // due 15 Dec, today 1 Dec
+  EXPECT_EQ(row.petitions_open(), 1u);
+  EXPECT_EQ(row.petitions_overdue(), 1u);
+  v1::ConsolidatedRow later;
+  AddFigures(f, "2023-12-16", &later);
+  EXPECT_EQ(later.directives_overdue(), 1u);
+  v1::ConsolidatedRow total;
+  AddRow(row, &total);
+  AddRow(later, &total);
+  EXPECT_EQ(total.units(), 2u);
+  EXPECT_EQ(total.metrics().at("voter_meetings"), 28);
+  EXPECT_EQ(total.missing(), 0u);
+}
+
+}  // namespace
+}  // namespace council::core
