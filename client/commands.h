@@ -36,6 +36,7 @@ std::vector<Command> RecordCommands();     // report, conclusion, petition
 std::vector<Command> DirectiveCommands();  // directive issue / update
 std::vector<Command> QueryCommands();      // status, list, show
 std::vector<Command> BulkCommands();       // put, import, export
+std::vector<Command> LinkCommands();       // units, unit add, sync wait
 
 }  // namespace council::client
 

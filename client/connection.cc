@@ -85,6 +85,14 @@ class Connection::Impl {
 
   const std::string& address() const { return address_; }
 
+  void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
+
+  // `now + timeout`, but no later than the connection's deadline.
+  Clock::time_point Bounded(Clock::duration timeout) const {
+    Clock::time_point t = Clock::now() + timeout;
+    return deadline_ && *deadline_ < t ? *deadline_ : t;
+  }
+
   // Creates the channel and waits up to 5 s for it to connect. A refused or
   // failed connection returns OK at once: the next call then fails fast with
   // gRPC's reason, which ToStatus() reports.
@@ -94,10 +102,14 @@ class Connection::Impl {
     args.SetMaxReceiveMessageSize(-1);  // a List page may exceed 4 MB
     channel_ = grpc::CreateCustomChannel(
         address_, grpc::InsecureChannelCredentials(), args);
-    auto deadline = Clock::now() + kConnectTimeout;
+    auto deadline = Bounded(kConnectTimeout);
     grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/true);
     while (state == GRPC_CHANNEL_IDLE || state == GRPC_CHANNEL_CONNECTING) {
       if (!channel_->WaitForStateChange(state, deadline)) {
+        if (deadline_ && deadline == *deadline_) {
+          return absl::UnavailableError(absl::StrCat(
+              "cannot reach node at ", address_, ": no connection in time"));
+        }
         return absl::UnavailableError(absl::StrCat(
             "cannot reach node at ", address_, ": no connection after ",
             kConnectTimeout.count(), " s"));
@@ -122,6 +134,12 @@ class Connection::Impl {
     }
     if (code == absl::StatusCode::kUnavailable) {
       message = absl::StrCat("node at ", address_, " is unavailable: ", message);
+    } else if (code == absl::StatusCode::kCancelled) {
+      // councilctl cancels no unary call: the node did (it is shutting down).
+      message = absl::StrCat("node at ", address_, " cancelled the call: ", message);
+    } else if (code == absl::StatusCode::kDeadlineExceeded && deadline_ &&
+               Clock::now() >= *deadline_) {
+      message = absl::StrCat("node at ", address_, " did not answer in time");
     } else if (code == absl::StatusCode::kDeadlineExceeded) {
       message = absl::StrCat("node at ", address_, " did not answer within ",
                              kCallTimeout.count(), " s");
@@ -132,8 +150,13 @@ class Connection::Impl {
     return absl::Status(code, message);
   }
 
-  static void SetDeadline(grpc::ClientContext* context) {
-    context->set_deadline(Clock::now() + kCallTimeout);
+  void SetDeadline(grpc::ClientContext* context) const {
+    context->set_deadline(Bounded(kCallTimeout));
+  }
+
+  // A stream has no overall deadline of its own, only set_deadline()'s.
+  void SetStreamDeadline(grpc::ClientContext* context) const {
+    if (deadline_) context->set_deadline(*deadline_);
   }
 
   // A unary call with the call deadline.
@@ -152,6 +175,7 @@ class Connection::Impl {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Admin::Stub> stub_;
   bool connected_ = false;  // the channel became READY
+  std::optional<Clock::time_point> deadline_;  // set_deadline()
 };
 
 Connection::Connection(std::string address)
@@ -161,9 +185,18 @@ Connection::~Connection() = default;
 
 const std::string& Connection::address() const { return impl_->address(); }
 
+void Connection::set_deadline(std::chrono::system_clock::time_point deadline) {
+  impl_->set_deadline(deadline);
+}
+
 absl::StatusOr<v1::StatusReply> Connection::Status() {
   return impl_->Call<v1::StatusRequest, v1::StatusReply>(
       &v1::Admin::Stub::Status, v1::StatusRequest());
+}
+
+absl::StatusOr<v1::UnitsReply> Connection::Units() {
+  return impl_->Call<v1::UnitsRequest, v1::UnitsReply>(
+      &v1::Admin::Stub::Units, v1::UnitsRequest());
 }
 
 absl::StatusOr<v1::Record> Connection::Put(const v1::Record& record) {
@@ -199,6 +232,7 @@ absl::Status Connection::Export(
     const std::function<absl::Status(const v1::Record&)>& sink) {
   ASSIGN_OR_RETURN(v1::Admin::Stub * stub, impl_->Stub());
   grpc::ClientContext context;
+  impl_->SetStreamDeadline(&context);
   absl::Status sink_status;
   bool idle_too_long;
   grpc::Status status;

@@ -4,9 +4,11 @@
 // cannot be reached (no connection within 5 s, refused, unresolvable) yields
 // UNAVAILABLE "cannot reach node at HOST:PORT: <reason>". Each call has a 10 s
 // deadline; the Export stream fails if the node sends nothing for 10 s.
+// set_deadline() bounds all of these by one point in time.
 #ifndef COUNCIL_CLIENT_CONNECTION_H_
 #define COUNCIL_CLIENT_CONNECTION_H_
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,7 +29,12 @@ class Connection {
 
   const std::string& address() const;
 
+  // From now on, connecting and every call end by `deadline` at the latest
+  // (DEADLINE_EXCEEDED, or "cannot reach node" if never connected).
+  void set_deadline(std::chrono::system_clock::time_point deadline);
+
   absl::StatusOr<v1::StatusReply> Status();
+  absl::StatusOr<v1::UnitsReply> Units();
   // The record as stored.
   absl::StatusOr<v1::Record> Put(const v1::Record& record);
   absl::StatusOr<v1::ImportReply> Import(const v1::ImportRequest& request);

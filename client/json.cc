@@ -6,12 +6,42 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/type_resolver.h"
+#include "google/protobuf/util/type_resolver_util.h"
 
 namespace council::client {
 namespace {
 
 namespace util = google::protobuf::util;
+
+constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com";
+
+// The resolver BinaryToJsonString needs for the types of `pool`: one for the
+// compiled-in types, kept for the life of the process; nullptr otherwise.
+util::TypeResolver* ResolverFor(const google::protobuf::DescriptorPool* pool) {
+  static util::TypeResolver* const generated = util::NewTypeResolverForDescriptorPool(
+      std::string(kTypeUrlPrefix), google::protobuf::DescriptorPool::generated_pool());
+  if (pool == google::protobuf::DescriptorPool::generated_pool()) return generated;
+  return nullptr;
+}
+
+// The message's wire form with map entries sorted by key (and so the same
+// bytes on every run).
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializePartialToCodedStream(&coded);
+    // `coded` flushes into `bytes` when it goes out of scope.
+  }
+  return bytes;
+}
 
 constexpr absl::string_view kUnknownField = ": Cannot find field.";
 
@@ -85,8 +115,20 @@ std::string ToJson(const google::protobuf::Message& message) {
   util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   std::string out;
-  // Printing a well-formed message does not fail.
-  (void)util::MessageToJsonString(message, &out, options);
+  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
+  util::TypeResolver* resolver = ResolverFor(descriptor->file()->pool());
+  if (resolver == nullptr) {
+    // Not a compiled-in type (never the case in councilctl): map order may vary.
+    (void)util::MessageToJsonString(message, &out, options);
+    return out;
+  }
+  // MessageToJsonString serializes without SetSerializationDeterministic, so
+  // map fields (Report.metrics) come out in a different order on each run.
+  // Converting deterministic bytes instead prints them sorted by key.
+  // Converting bytes of a well-formed message does not fail.
+  (void)util::BinaryToJsonString(
+      resolver, absl::StrCat(kTypeUrlPrefix, "/", descriptor->full_name()),
+      DeterministicBytes(message), &out, options);
   return out;
 }
 

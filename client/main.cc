@@ -38,7 +38,8 @@ constexpr absl::string_view kGlobalHelp =
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto* group : {&QueryCommands, &RecordCommands, &DirectiveCommands, &BulkCommands}) {
+  for (auto* group : {&QueryCommands, &LinkCommands, &RecordCommands, &DirectiveCommands,
+                      &BulkCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
   return all;

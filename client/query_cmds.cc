@@ -78,7 +78,14 @@ std::vector<Command> QueryCommands() {
       .name = "status",
       .synopsis = "",
       .help = "Shows the node's unit, level, name, parent, last sequence and the\n"
-              "number of current records of each kind.\n",
+              "number of current records of each kind, then its replication links:\n"
+              "  parent link: the parent's unit and address, connected or disconnected\n"
+              "               since when, the last exchange, the backlog out (our\n"
+              "               records it has not acknowledged) and in (its records for\n"
+              "               us not yet applied), reconnects, and the last error\n"
+              "  children:    per child unit: CONNECTED, SINCE, LAST SEEN (last\n"
+              "               exchange), OUT and IN backlogs\n"
+              "Times are UTC. With --json: the StatusReply as one JSON object.\n",
       .flags = {},
       .positionals = {},
       .run = &Status,

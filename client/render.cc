@@ -14,14 +14,19 @@ namespace council::client {
 namespace {
 
 constexpr size_t kTitleWidth = 60;
+constexpr size_t kUnitNameWidth = 60;
 
-std::string FormatUtc(uint64_t hlc, const char* format) {
-  time_t seconds = static_cast<time_t>(core::HlcMillis(hlc) / 1000);
+std::string FormatMillisUtc(int64_t ms, const char* format) {
+  time_t seconds = static_cast<time_t>(ms / 1000);
   struct tm tm;
   if (gmtime_r(&seconds, &tm) == nullptr) return "?";
   char buffer[64];
   size_t n = strftime(buffer, sizeof(buffer), format, &tm);
   return std::string(buffer, n);
+}
+
+std::string FormatUtc(uint64_t hlc, const char* format) {
+  return FormatMillisUtc(static_cast<int64_t>(core::HlcMillis(hlc)), format);
 }
 
 std::string Cell(absl::string_view s) {
@@ -30,6 +35,30 @@ std::string Cell(absl::string_view s) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }
   return out;
+}
+
+// "parent link: 51 at HOST:PORT, connected since T, last exchange T,
+// backlog out N / in M, reconnects R[, last error: E]".
+std::string ParentLinkLine(const v1::LinkStatus& link) {
+  std::string state;
+  if (link.connected()) {
+    state = absl::StrCat("connected since ", MillisTime(link.since_ms()));
+  } else if (link.since_ms() > 0) {
+    state = absl::StrCat("disconnected since ", MillisTime(link.since_ms()));
+  } else {
+    state = "not connected yet";
+  }
+  std::string line = absl::StrCat(
+      "parent link: ", link.peer(), " at ",
+      link.address().empty() ? "(no address)" : link.address(), ", ", state,
+      ", last exchange ", MillisTime(link.last_exchange_ms()), ", backlog out ",
+      link.outbound_backlog(), " / in ", link.inbound_backlog(), ", reconnects ",
+      link.reconnects());
+  if (!link.connected() && !link.last_error().empty()) {
+    absl::StrAppend(&line, ", last error: ", link.last_error());
+  }
+  // Control characters (a multi-line error) would break the line.
+  return absl::StrCat(Cell(line), "\n");
 }
 
 void Pad(std::string* out, absl::string_view cell, size_t width) {
@@ -60,6 +89,11 @@ std::string Truncate(absl::string_view s, size_t max) {
 std::string HlcDate(uint64_t hlc) { return FormatUtc(hlc, "%Y-%m-%d"); }
 
 std::string HlcTime(uint64_t hlc) { return FormatUtc(hlc, "%Y-%m-%d %H:%M:%S UTC"); }
+
+std::string MillisTime(int64_t ms) {
+  if (ms <= 0) return "never";
+  return FormatMillisUtc(ms, "%Y-%m-%d %H:%M:%S UTC");
+}
 
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::vector<std::string>> cells;
@@ -124,7 +158,47 @@ std::string StatusView(const v1::StatusReply& status) {
     kind_rows.push_back({absl::StrCat("  ", name), absl::StrCat(count)});
   }
   absl::StrAppend(&out, "records:\n", FormatTable(kind_rows));
+
+  // The node lists the parent link first, then its children by unit.
+  const v1::LinkStatus* parent = nullptr;
+  std::vector<std::vector<std::string>> child_rows = {
+      {"  UNIT", "CONNECTED", "SINCE", "LAST SEEN", "OUT", "IN"}};
+  for (const v1::LinkStatus& link : status.links()) {
+    if (link.role() == "parent") {
+      if (parent == nullptr) parent = &link;
+      continue;
+    }
+    child_rows.push_back({absl::StrCat("  ", link.peer()), link.connected() ? "yes" : "no",
+                          MillisTime(link.since_ms()), MillisTime(link.last_exchange_ms()),
+                          absl::StrCat(link.outbound_backlog()),
+                          absl::StrCat(link.inbound_backlog())});
+  }
+  absl::StrAppend(&out, parent != nullptr ? ParentLinkLine(*parent) : "parent link: none\n");
+  if (child_rows.size() == 1) {
+    absl::StrAppend(&out, "children: none\n");
+  } else {
+    absl::StrAppend(&out, "children:\n", FormatTable(child_rows));
+  }
   return out;
+}
+
+std::string UnitsTable(const v1::UnitsReply& units) {
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(units.units_size() + 1);
+  rows.push_back({"ID", "LEVEL", "NAME", "PARENT", "LAST CONTACT", "RECORDS", "LINK"});
+  // Depth-first order: a unit's parent, if listed, comes before it.
+  std::map<std::string, size_t, std::less<>> depth;
+  for (const v1::UnitInfo& info : units.units()) {
+    const v1::Unit& u = info.unit();
+    auto parent = depth.find(u.parent());
+    size_t d = u.parent().empty() || parent == depth.end() ? 0 : parent->second + 1;
+    depth.emplace(u.id(), d);
+    rows.push_back({absl::StrCat(std::string(2 * d, ' '), u.id()), core::LevelName(u.level()),
+                    Truncate(Cell(u.name()), kUnitNameWidth),
+                    u.parent().empty() ? "-" : u.parent(), MillisTime(info.last_contact_ms()),
+                    absl::StrCat(info.records_seen()), info.connected() ? "connected" : ""});
+  }
+  return FormatTable(rows);
 }
 
 }  // namespace council::client

@@ -24,6 +24,9 @@ std::string Truncate(absl::string_view s, size_t max);
 std::string HlcDate(uint64_t hlc);
 std::string HlcTime(uint64_t hlc);
 
+// Unix milliseconds as "YYYY-MM-DD HH:MM:SS UTC"; "never" for 0 (or less).
+std::string MillisTime(int64_t ms);
+
 // Rows (the first is the header) in columns two spaces apart; control
 // characters in cells become spaces; the last column is not padded.
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
@@ -32,9 +35,16 @@ std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
 // else the record's HLC date; TITLE is cut to 60 code points.
 std::string RecordTable(std::span<const v1::Record> records);
 
-// The `status` block: unit, level, name, parent, last_seq, addresses, and the
-// count of current records of every kind.
+// The `status` block: unit, level, name, parent, last_seq, addresses, the
+// count of current records of every kind, then the replication links: one
+// "parent link:" line and a "children:" table (UNIT, CONNECTED, SINCE,
+// LAST SEEN, OUT, IN).
 std::string StatusView(const v1::StatusReply& status);
+
+// The `units` table: ID (indented two spaces per level of depth), LEVEL, NAME,
+// PARENT, LAST CONTACT, RECORDS, LINK ("connected" for units with a live link
+// to the node). Units come depth-first, as Admin.Units returns them.
+std::string UnitsTable(const v1::UnitsReply& units);
 
 }  // namespace council::client
 

@@ -108,6 +108,7 @@ absl::Status Run() {
     parent_link = std::make_unique<transport::ParentLink>(node.get(), config.parent());
     parent_link->Start();
   }
+  node->SetBoundAddresses(server.address, link_server.address);
   RETURN_IF_ERROR(WriteAddressFile(config.data_dir(), "admin.addr", server.address));
   app::Log("info", "serving",
            {{"level", core::LevelName(node->identity().level())},

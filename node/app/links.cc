@@ -12,7 +12,8 @@ void LinkRegistry::Connected(const std::string& peer, const std::string& role,
                              const std::string& address, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   LinkState& s = Entry(peer);
-  if (s.since_ms != 0) ++s.reconnects;
+  if (s.ever_connected) ++s.reconnects;
+  s.ever_connected = true;
   s.role = role;
   s.address = address;
   s.connected = true;

@@ -205,8 +205,11 @@ v1::StatusReply NodeService::Status() const {
     kc->set_count(count);
   }
   reply.set_last_seq(store_->OriginMax(identity_.unit()));
-  reply.set_listen(config_.listen());
-  reply.set_admin_listen(config_.admin_listen());
+  {
+    std::lock_guard<std::mutex> lock(bound_mu_);
+    reply.set_listen(bound_listen_.empty() ? config_.listen() : bound_listen_);
+    reply.set_admin_listen(bound_admin_.empty() ? config_.admin_listen() : bound_admin_);
+  }
   reply.set_parent_address(config_.parent());
   std::map<std::string, LinkState> links;
   for (LinkState& l : links_.Snapshot()) links[l.peer] = std::move(l);
@@ -235,6 +238,12 @@ v1::StatusReply NodeService::Status() const {
     ls->set_last_error(l.last_error);
   }
   return reply;
+}
+
+void NodeService::SetBoundAddresses(const std::string& admin, const std::string& listen) {
+  std::lock_guard<std::mutex> lock(bound_mu_);
+  bound_admin_ = admin;
+  bound_listen_ = listen;
 }
 
 v1::UnitsReply NodeService::Units() const {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ class NodeService {
   // The known tree, depth-first, with each unit's last contact.
   v1::UnitsReply Units() const;
 
+  // The addresses the servers actually bound (port 0 resolved), for Status.
+  void SetBoundAddresses(const std::string& admin, const std::string& listen);
+
   // For the replication transport.
   store::Store& store() { return *store_; }
   LinkRegistry& links() { return links_; }
@@ -71,6 +75,8 @@ class NodeService {
   v1::NodeConfig config_;
   Clock clock_;
   LinkRegistry links_;
+  mutable std::mutex bound_mu_;
+  std::string bound_admin_, bound_listen_;  // guarded by bound_mu_
 };
 
 }  // namespace council::app

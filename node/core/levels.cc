@@ -23,7 +23,7 @@ absl::StatusOr<v1::Level> ParseLevel(absl::string_view text) {
     if (lower == LevelName(l)) return l;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "invalid level '", text, "': expected province, district or commune"));
+      "invalid level '", text, "': expected national, province, district or commune"));
 }
 
 int LevelRank(v1::Level level) {

@@ -64,27 +64,18 @@ grpc::Status AdminService::Search(grpc::ServerContext*, const v1::SearchRequest*
 
 grpc::Status AdminService::Put(grpc::ServerContext*, const v1::PutRequest* req,
                                v1::PutReply* reply) {
-  absl::StatusOr<v1::Record> rec = node_->Put(req->record());
-  if (!rec.ok()) return ToGrpc(rec.status());
-  *reply->mutable_record() = *std::move(rec);
-  return grpc::Status::OK;
+  return Answer(node_->Put(req->record()), reply->mutable_record());
 }
 
 grpc::Status AdminService::Import(grpc::ServerContext*, const v1::ImportRequest* req,
                                   v1::ImportReply* reply) {
   std::vector<v1::Record> records(req->records().begin(), req->records().end());
-  absl::StatusOr<v1::ImportReply> r = node_->Import(records);
-  if (!r.ok()) return ToGrpc(r.status());
-  *reply = *std::move(r);
-  return grpc::Status::OK;
+  return Answer(node_->Import(records), reply);
 }
 
 grpc::Status AdminService::Get(grpc::ServerContext*, const v1::GetRequest* req,
                                v1::Record* reply) {
-  absl::StatusOr<v1::Record> rec = node_->Get(req->id());
-  if (!rec.ok()) return ToGrpc(rec.status());
-  *reply = *std::move(rec);
-  return grpc::Status::OK;
+  return Answer(node_->Get(req->id()), reply);
 }
 
 grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* req,

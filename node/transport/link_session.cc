@@ -37,11 +37,14 @@ bool LinkSession::Send(const v1::LinkMessage& msg) {
   return stream_->Write(msg);
 }
 
-std::string LinkSession::Run(uint64_t peer_has) {
+std::string LinkSession::Run(const v1::Hello& peer_hello) {
+  const uint64_t peer_has = peer_hello.have();
+  node_->links().Exchanged(peer_, peer_hello.head(), node_->NowMillis());
   {
     std::lock_guard<std::mutex> lock(mu_);
     sender_.Start(peer_has);
   }
+  store_.SetAcked(peer_, peer_has);  // its hello is an acknowledgement too
   std::thread sender([this] { SendLoop(); });
   std::string why = ReceiveLoop();
   Stop();

@@ -38,10 +38,10 @@ class LinkSession {
   // `node` and `stream` must outlive Run().
   LinkSession(app::NodeService* node, MessageStream* stream, std::string peer);
 
-  // Runs until the stream fails or Stop(); the hellos are already exchanged
-  // and `peer_has` is how far the peer holds our outbox for it. Returns why
-  // the link ended.
-  std::string Run(uint64_t peer_has);
+  // Runs until the stream fails or Stop(); the hellos are already exchanged.
+  // `peer_hello` tells how far the peer holds our outbox (`have`) and where
+  // its outbox for us ends (`head`). Returns why the link ended.
+  std::string Run(const v1::Hello& peer_hello);
   // Ends Run() from another thread.
   void Stop();
 

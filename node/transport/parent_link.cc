@@ -74,7 +74,7 @@ bool ParentLink::RunOnce(std::string* why) {
       }
       node_->links().Connected(parent, "parent", address_, node_->NowMillis());
       app::Log("info", "link_up", {{"peer", parent}, {"role", "parent"}, {"addr", address_}});
-      *why = session.Run(reply.hello().have());
+      *why = session.Run(reply.hello());
     }
   }
   ctx.TryCancel();

@@ -61,7 +61,7 @@ grpc::Status SyncService::Link(grpc::ServerContext* ctx,
   } else {
     node_->links().Connected(peer, "child", ctx->peer(), node_->NowMillis());
     app::Log("info", "link_up", {{"peer", peer}, {"role", "child"}, {"addr", ctx->peer()}});
-    std::string why = session.Run(hello.have());
+    std::string why = session.Run(hello);
     app::Log("info", "link_down", {{"peer", peer}, {"role", "child"}, {"reason", why}});
     std::lock_guard<std::mutex> lock(mu_);
     if (sessions_[peer] == &session) node_->links().Disconnected(peer, why, node_->NowMillis());
