@@ -30,6 +30,8 @@ struct Command {
   // Returns a usage error (see args.h) for bad flag values, which must be
   // found before anything is sent to the node.
   absl::Status (*run)(Context& context);
+  // The last positional argument may be repeated ("search TEXT...").
+  bool repeat_last_positional = false;
 };
 
 std::vector<Command> RecordCommands();     // report, conclusion, petition
@@ -37,6 +39,8 @@ std::vector<Command> DirectiveCommands();  // directive issue / update
 std::vector<Command> QueryCommands();      // status, list, show
 std::vector<Command> BulkCommands();       // put, import, export
 std::vector<Command> LinkCommands();       // units, unit add, sync wait
+std::vector<Command> HubCommands();        // consolidate, missing, directive track,
+                                           // petitions, search
 
 }  // namespace council::client
 

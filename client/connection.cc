@@ -227,6 +227,32 @@ absl::StatusOr<v1::ListReply> Connection::List(const v1::ListRequest& request) {
   return impl_->Call<v1::ListRequest, v1::ListReply>(&v1::Admin::Stub::List, request);
 }
 
+absl::StatusOr<v1::ConsolidateReply> Connection::Consolidate(
+    const v1::ConsolidateRequest& request) {
+  return impl_->Call<v1::ConsolidateRequest, v1::ConsolidateReply>(
+      &v1::Admin::Stub::Consolidate, request);
+}
+
+absl::StatusOr<v1::MissingReply> Connection::Missing(const v1::MissingRequest& request) {
+  return impl_->Call<v1::MissingRequest, v1::MissingReply>(&v1::Admin::Stub::Missing,
+                                                           request);
+}
+
+absl::StatusOr<v1::TrackReply> Connection::Track(const std::string& directive_id) {
+  v1::TrackRequest request;
+  request.set_directive_id(directive_id);
+  return impl_->Call<v1::TrackRequest, v1::TrackReply>(&v1::Admin::Stub::Track, request);
+}
+
+absl::StatusOr<v1::PetitionsReply> Connection::Petitions(const v1::PetitionsRequest& request) {
+  return impl_->Call<v1::PetitionsRequest, v1::PetitionsReply>(&v1::Admin::Stub::Petitions,
+                                                               request);
+}
+
+absl::StatusOr<v1::SearchReply> Connection::Search(const v1::SearchRequest& request) {
+  return impl_->Call<v1::SearchRequest, v1::SearchReply>(&v1::Admin::Stub::Search, request);
+}
+
 absl::Status Connection::Export(
     const v1::ExportRequest& request,
     const std::function<absl::Status(const v1::Record&)>& sink) {

@@ -41,6 +41,13 @@ class Connection {
   // NOT_FOUND "no record <id>" if the node has none.
   absl::StatusOr<v1::Record> Get(const std::string& id);
   absl::StatusOr<v1::ListReply> List(const v1::ListRequest& request);
+  // The hub's views (hub.proto); the node's errors are passed on, e.g.
+  // NOT_FOUND "unknown unit 999" or "no record 51:99".
+  absl::StatusOr<v1::ConsolidateReply> Consolidate(const v1::ConsolidateRequest& request);
+  absl::StatusOr<v1::MissingReply> Missing(const v1::MissingRequest& request);
+  absl::StatusOr<v1::TrackReply> Track(const std::string& directive_id);
+  absl::StatusOr<v1::PetitionsReply> Petitions(const v1::PetitionsRequest& request);
+  absl::StatusOr<v1::SearchReply> Search(const v1::SearchRequest& request);
   // Calls `sink` on each record streamed back, in order. Stops (and returns
   // its status) at the first error `sink` returns.
   absl::Status Export(const v1::ExportRequest& request,

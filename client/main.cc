@@ -39,7 +39,7 @@ constexpr absl::string_view kGlobalHelp =
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto* group : {&QueryCommands, &LinkCommands, &RecordCommands, &DirectiveCommands,
-                      &BulkCommands}) {
+                      &HubCommands, &BulkCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
   return all;
@@ -152,7 +152,7 @@ absl::Status Run(std::span<const std::string> argv) {
     return UsageError(absl::StrCat("missing ", command->positionals[positional.size()],
                                    " for '", command->name, "'"));
   }
-  if (positional.size() > command->positionals.size()) {
+  if (positional.size() > command->positionals.size() && !command->repeat_last_positional) {
     return UsageError(absl::StrCat("unexpected argument '",
                                    positional[command->positionals.size()], "' for '",
                                    command->name, "'"));

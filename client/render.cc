@@ -95,6 +95,16 @@ std::string MillisTime(int64_t ms) {
   return FormatMillisUtc(ms, "%Y-%m-%d %H:%M:%S UTC");
 }
 
+std::string MillisMinute(int64_t ms) {
+  if (ms <= 0) return "—";
+  return FormatMillisUtc(ms, "%Y-%m-%d %H:%M UTC");
+}
+
+std::string MillisDate(int64_t ms) {
+  if (ms <= 0) return "—";
+  return FormatMillisUtc(ms, "%Y-%m-%d");
+}
+
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::vector<std::string>> cells;
   std::vector<size_t> widths;

@@ -27,6 +27,10 @@ std::string HlcTime(uint64_t hlc);
 // Unix milliseconds as "YYYY-MM-DD HH:MM:SS UTC"; "never" for 0 (or less).
 std::string MillisTime(int64_t ms);
 
+// Unix milliseconds as "YYYY-MM-DD HH:MM UTC" / "YYYY-MM-DD"; "—" for 0 (or less).
+std::string MillisMinute(int64_t ms);
+std::string MillisDate(int64_t ms);
+
 // Rows (the first is the header) in columns two spaces apart; control
 // characters in cells become spaces; the last column is not padded.
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows);

@@ -26,6 +26,11 @@ absl::StatusOr<std::string> Root(NodeService& node, const core::UnitTree& tree,
                                  const std::string& under) {
   std::string root = under.empty() ? node.identity().unit() : under;
   if (tree.Find(root) == nullptr) return absl::NotFoundError(absl::StrCat("unknown unit ", root));
+  if (!tree.InSubtree(root, node.identity().unit())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unit ", root, " is not in the subtree of this node (", node.identity().unit(),
+        "); ask a node at or above it"));
+  }
   return root;
 }
 

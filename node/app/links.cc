@@ -48,6 +48,14 @@ void LinkRegistry::Failed(const std::string& peer, const std::string& role,
   s.last_error = error;
 }
 
+void LinkRegistry::Refused(const std::string& peer, const std::string& reason, uint64_t count,
+                           const std::string& detail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LinkState& s = Entry(peer);
+  s.refused[reason] += count;
+  s.last_refusal = detail;
+}
+
 std::vector<LinkState> LinkRegistry::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<LinkState> out;

@@ -24,6 +24,8 @@ struct LinkState {
   bool ever_connected = false;
   uint64_t peer_head = 0;  // the peer's outbox head for us, as last reported
   std::string last_error;
+  std::map<std::string, uint64_t> refused;  // reason -> records
+  std::string last_refusal;
 };
 
 class LinkRegistry {
@@ -36,6 +38,10 @@ class LinkRegistry {
   // Records a failed attempt to reach the parent (no peer unit known yet).
   void Failed(const std::string& peer, const std::string& role, const std::string& address,
               const std::string& error, int64_t now_ms);
+
+  // Records `count` records refused from `peer` for `reason`.
+  void Refused(const std::string& peer, const std::string& reason, uint64_t count,
+               const std::string& detail);
 
   std::vector<LinkState> Snapshot() const;
   bool IsConnected(const std::string& peer) const;

@@ -1,5 +1,8 @@
 #include "node/core/apply.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "node/core/status_macros.h"
 
 namespace council::core {
@@ -17,9 +20,23 @@ absl::Status BackfillUnit(ApplyTarget& target, const std::string& unit, const st
   }));
   std::string child = tree.ChildTowards(self, unit);
   if (child.empty()) return absl::OkStatus();
-  for (const char* kind : {"unit", "directive", "petition_answer"}) {
+  // Unit records first: the unit's ancestors nearest first, then the units
+  // below it from the top, so that the child can check each next record
+  // against a chain it already knows (core/authorize.h).
+  std::vector<v1::Record> units;
+  RETURN_IF_ERROR(target.ForEachOfKind("unit", [&](const v1::Record& r) {
+    if (r.id() != skip_id && AddressesSubtree(r, unit, tree)) units.push_back(r);
+  }));
+  auto order = [&](const v1::Record& r) {
+    int depth = tree.Depth(r.unit().id());
+    return tree.InSubtree(unit, r.unit().id()) ? std::make_pair(0, -depth) : std::make_pair(1, depth);
+  };
+  std::stable_sort(units.begin(), units.end(),
+                   [&](const v1::Record& a, const v1::Record& b) { return order(a) < order(b); });
+  for (const v1::Record& r : units) target.AppendOutbox(child, r);
+  for (const char* kind : {"directive", "petition_answer"}) {
     RETURN_IF_ERROR(target.ForEachOfKind(kind, [&](const v1::Record& r) {
-      if (r.id() != skip_id && AddressesSubtree(r, unit, tree)) target.AppendOutbox(child, r);
+      if (AddressesSubtree(r, unit, tree)) target.AppendOutbox(child, r);
     }));
   }
   return absl::OkStatus();
@@ -71,7 +88,12 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
 }
 
 absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
-                                           const std::string& from, const ApplyContext& ctx) {
+                                           const std::string& from, const ApplyContext& ctx,
+                                           std::string* why) {
+  if (absl::Status ok = AuthorizeArrival(rec, ctx.place, target.Tree(), from); !ok.ok()) {
+    if (why != nullptr) *why = std::string(ok.message());
+    return ApplyDecision::kRejected;
+  }
   ASSIGN_OR_RETURN(std::optional<v1::Record> current, target.Current(rec.id()));
   ApplyDecision d = DecideApply(current ? current->version() : 0, rec.version());
   if (d != ApplyDecision::kApply) return d;

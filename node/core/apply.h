@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "council/v1/record.pb.h"
+#include "node/core/authorize.h"
 #include "node/core/hlc.h"
 #include "node/core/routing.h"
 #include "node/core/unit_tree.h"
@@ -59,10 +60,13 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
 
 // A complete version from elsewhere (`from`: the peer, "" for an import).
 // Stages it, its routing and, for a directive addressed to this node, a
-// "received" update, unless it is a duplicate or older than what is held.
+// "received" update, unless it is a duplicate, older than what is held, or
+// not acceptable from that peer (core/authorize.h: kRejected, with the reason
+// in `*why` if given).
 // REQUIRES: ValidateComplete(rec) is OK.
 absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
-                                           const std::string& from, const ApplyContext& ctx);
+                                           const std::string& from, const ApplyContext& ctx,
+                                           std::string* why = nullptr);
 
 // The draft of this node's automatic "received" update for `directive`.
 v1::Record ReceiptDraft(const v1::Record& directive);

@@ -99,6 +99,21 @@ std::string FoldText(absl::string_view text) {
   return out;
 }
 
+namespace {
+
+// Punctuation and symbols outside ASCII (“ ” – … « » ·, CJK and full-width
+// punctuation) separate words like ASCII punctuation does.
+bool IsSeparator(uint32_t cp) {
+  if (cp < 0x80) {
+    return !((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'));
+  }
+  return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+         (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20);
+}
+
+}  // namespace
+
 std::vector<std::string> Tokenize(absl::string_view text) {
   constexpr size_t kMaxWord = 40;
   std::string folded = FoldText(text);
@@ -108,12 +123,14 @@ std::vector<std::string> Tokenize(absl::string_view text) {
     if (!word.empty()) words.push_back(word.substr(0, kMaxWord));
     word.clear();
   };
-  for (char c : folded) {
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c & 0x80);
-    if (alnum) {
-      word.push_back(c);
-    } else {
+  size_t i = 0;
+  uint32_t cp = 0;
+  while (i < folded.size()) {
+    size_t start = i;
+    if (!Next(folded, &i, &cp) || IsSeparator(cp)) {
       flush();
+    } else {
+      word.append(folded, start, i - start);
     }
   }
   flush();

@@ -43,6 +43,12 @@ bool UnitTree::InSubtree(const std::string& unit, const std::string& root) const
   return false;
 }
 
+int UnitTree::Depth(const std::string& unit) const {
+  int depth = 0;
+  for (std::string at = ParentOf(unit); !at.empty() && depth < kMaxDepth; at = ParentOf(at)) ++depth;
+  return depth;
+}
+
 std::string UnitTree::ChildTowards(const std::string& ancestor, const std::string& unit) const {
   std::string at = unit;
   for (int depth = 0; depth <= kMaxDepth && !at.empty() && at != ancestor; ++depth) {

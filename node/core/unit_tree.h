@@ -30,6 +30,9 @@ class UnitTree {
   // chains deeper than kMaxDepth end the walk (false).
   bool InSubtree(const std::string& unit, const std::string& root) const;
 
+  // Known ancestors of `unit` (0 for a root or an unknown unit).
+  int Depth(const std::string& unit) const;
+
   // The child of `ancestor` on the path down to `unit`, or "" if `unit` is not
   // known to lie strictly below `ancestor`.
   std::string ChildTowards(const std::string& ancestor, const std::string& unit) const;

@@ -14,6 +14,7 @@ enum class ApplyDecision {
   kApply,      // newer than what is stored: store it
   kDuplicate,  // this version is already stored: change nothing
   kStale,      // older than what is stored: change nothing
+  kRejected,   // not acceptable from where it came: change nothing
 };
 
 // `current_version` is 0 when the record is unknown.

@@ -53,11 +53,13 @@ struct WriteRequest {
   uint64_t inbound_cursor = 0;
 };
 
-enum class Outcome { kApplied, kUnchanged };
+enum class Outcome { kApplied, kUnchanged, kRejected };
 
 struct WriteResult {
   std::vector<v1::Record> drafts;         // as stored, in request order
   std::vector<Outcome> version_outcomes;  // one per request.versions entry
+  size_t stale = 0;                       // kUnchanged because older than what is held
+  std::vector<std::string> rejections;    // why, for each kRejected in order
 };
 
 struct ListFilter {

@@ -76,9 +76,23 @@ absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
     result.drafts.push_back(std::move(rec));
   }
   for (const v1::Record& rec : req.versions) {
-    ASSIGN_OR_RETURN(core::ApplyDecision d, core::ApplyVersion(target, rec, req.from, ctx));
-    result.version_outcomes.push_back(d == core::ApplyDecision::kApply ? Outcome::kApplied
-                                                                       : Outcome::kUnchanged);
+    std::string why;
+    ASSIGN_OR_RETURN(core::ApplyDecision d, core::ApplyVersion(target, rec, req.from, ctx, &why));
+    switch (d) {
+      case core::ApplyDecision::kApply:
+        result.version_outcomes.push_back(Outcome::kApplied);
+        break;
+      case core::ApplyDecision::kRejected:
+        result.version_outcomes.push_back(Outcome::kRejected);
+        result.rejections.push_back(std::move(why));
+        break;
+      case core::ApplyDecision::kStale:
+        ++result.stale;
+        [[fallthrough]];
+      case core::ApplyDecision::kDuplicate:
+        result.version_outcomes.push_back(Outcome::kUnchanged);
+        break;
+    }
   }
   if (!req.from.empty()) {
     uint64_t have = g.Lookup(&Group::inbound, req.from).value_or(InboundCursor(req.from));

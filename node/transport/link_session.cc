@@ -92,6 +92,11 @@ void LinkSession::SendLoop() {
   stream_->Cancel();
 }
 
+void LinkSession::Refuse(const std::string& reason, uint64_t count, const std::string& detail) {
+  node_->links().Refused(peer_, reason, count, detail);
+  app::Log("warn", "record_refused", {{"peer", peer_}, {"reason", reason}, {"detail", detail}});
+}
+
 bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
   uint64_t cursor = store_.InboundCursor(peer_);
   switch (core::CheckBatch(cursor, batch.first(), batch.last())) {
@@ -110,8 +115,7 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
       for (const v1::Record& r : batch.records()) {
         absl::Status valid = core::ValidateComplete(r);
         if (!valid.ok()) {
-          app::Log("warn", "record_rejected", {{"peer", peer_}, {"id", r.id()},
-                                                {"reason", std::string(valid.message())}});
+          Refuse("invalid", 1, absl::StrCat("record ", r.id(), ": ", valid.message()));
           continue;
         }
         req.versions.push_back(r);
@@ -120,6 +124,10 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
       if (!written.ok()) {
         *error = std::string(written.status().message());
         return false;
+      }
+      for (const std::string& why : written->rejections) Refuse("unauthorized", 1, why);
+      if (written->stale > 0) {
+        Refuse("stale", written->stale, "older versions than those held were ignored");
       }
       cursor = batch.last();
       break;

@@ -50,6 +50,8 @@ class LinkSession {
   std::string ReceiveLoop();
   bool HandleBatch(const v1::Batch& batch, std::string* error);
   bool Send(const v1::LinkMessage& msg);
+  // Counts and logs records of the peer's batch that were not applied.
+  void Refuse(const std::string& reason, uint64_t count, const std::string& detail);
 
   app::NodeService* node_;
   store::Store& store_;

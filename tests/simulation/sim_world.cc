@@ -26,10 +26,10 @@ World::World(uint64_t seed, int districts, int communes) : rng_(seed) {
     ids_.push_back(id);
     if (!parent.empty()) links_.push_back({id, parent});
   };
-  add("P", "", v1::LEVEL_PROVINCE);
+  add("A", "", v1::LEVEL_PROVINCE);  // sorts before its children, as "51" before "522"
   for (int d = 1; d <= districts; ++d) {
     std::string did = "D" + std::to_string(d);
-    add(did, "P", v1::LEVEL_DISTRICT);
+    add(did, "A", v1::LEVEL_DISTRICT);
     for (int c = 1; c <= communes; ++c) add(did + "C" + std::to_string(c), did, v1::LEVEL_COMMUNE);
   }
   for (const std::string& id : ids_) {  // each node publishes itself at first start

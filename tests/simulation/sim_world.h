@@ -51,7 +51,7 @@ struct Msg {
 
 class World {
  public:
-  // One province "P", districts "D1".."Dd", communes "D1C1".. (c per district).
+  // One province "A", districts "D1".."Dd", communes "D1C1".. (c per district).
   World(uint64_t seed, int districts, int communes_per_district);
 
   void Run(int ticks, const Faults& faults);

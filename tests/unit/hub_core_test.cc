@@ -19,6 +19,8 @@ TEST(Fold, TokenizeSplitsOnPunctuationAndKeepsNumbers) {
   EXPECT_EQ(Tokenize("Số 379/QCPH-ĐĐBQH, ngày 06/5/2022"),
             (std::vector<std::string>{"so", "379", "qcph", "ddbqh", "ngay", "06", "5", "2022"}));
   EXPECT_TRUE(Tokenize(" ,.;- ").empty());
+  EXPECT_EQ(Tokenize("“giao ban” – tháng 9…"),
+            (std::vector<std::string>{"giao", "ban", "thang", "9"}));
 }
 
 TEST(Hub, TallyDeltaReplacesAnAmendedReport) {

@@ -1,6 +1,7 @@
 // The replication core's pieces one by one: unit tree, routing, link cursor
 // rules, backoff. (The whole is exercised by tests/simulation.)
 #include "gtest/gtest.h"
+#include "node/core/authorize.h"
 #include "node/core/backoff.h"
 #include "node/core/link.h"
 #include "node/core/routing.h"
@@ -142,6 +143,45 @@ TEST(Routing, UnitRecordsReachThePathAndEveryoneBelow) {
   v1::Record reg = UnitRecord("51", "21583", "527", v1::LEVEL_COMMUNE);
   t.Upsert(reg);
   EXPECT_EQ(RouteRecord(reg, {"51", ""}, t, "").children, (std::vector<std::string>{"527"}));
+}
+
+TEST(Authorize, AChildSpeaksOnlyForItsSubtree) {
+  UnitTree t = SampleTree();
+  NodePlace district{"522", "51"};
+  v1::Record report;
+  report.set_id("21550:3");
+  report.set_origin("21550");
+  report.mutable_report()->set_period("2023");
+  EXPECT_TRUE(AuthorizeArrival(report, district, t, "21550").ok());
+  EXPECT_TRUE(AuthorizeArrival(report, district, t, "").ok());  // local import
+  report.set_origin("21553");  // a sibling's origin, pushed by 21550
+  report.set_id("21553:3");
+  absl::Status s = AuthorizeArrival(report, district, t, "21550");
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("21553"), std::string::npos);
+  // A forged directive "from the province", pushed up by a commune.
+  v1::Record forged = Directive("51", v1::SCOPE_SUBTREE);
+  EXPECT_FALSE(AuthorizeArrival(forged, district, t, "21550").ok());
+}
+
+TEST(Authorize, ANewUnitMayIntroduceItselfBelowTheChild) {
+  UnitTree t = SampleTree();
+  NodePlace province{"51", ""};
+  v1::Record intro = UnitRecord("21559", "21559", "21550", v1::LEVEL_COMMUNE);
+  EXPECT_TRUE(AuthorizeArrival(intro, province, t, "522").ok());
+  v1::Record elsewhere = UnitRecord("21559", "21559", "21580", v1::LEVEL_COMMUNE);
+  EXPECT_FALSE(AuthorizeArrival(elsewhere, province, t, "522").ok());
+}
+
+TEST(Authorize, AParentSendsAncestorsRecordsOrWhatAddressesUs) {
+  UnitTree t = SampleTree();
+  NodePlace commune{"21550", "522"};
+  EXPECT_TRUE(AuthorizeArrival(Directive("51", v1::SCOPE_SUBTREE), commune, t, "522").ok());
+  v1::Record sibling;
+  sibling.set_id("21553:2");
+  sibling.set_origin("21553");
+  sibling.mutable_report()->set_period("2023");
+  EXPECT_FALSE(AuthorizeArrival(sibling, commune, t, "522").ok());
 }
 
 TEST(OutboxSender, PipelinesWithinTheWindowAndResumesAfterThePeer) {
