@@ -37,6 +37,20 @@ std::string Cell(absl::string_view s) {
   return out;
 }
 
+// "refused: stale 1, unauthorized 2 (last: ...)", or "" if nothing was refused.
+std::string RefusedText(const v1::LinkStatus& link) {
+  if (link.refused().empty()) return "";
+  std::map<std::string, uint64_t> sorted(link.refused().begin(), link.refused().end());
+  std::string text = "refused: ";
+  const char* sep = "";
+  for (const auto& [reason, n] : sorted) {
+    absl::StrAppend(&text, sep, reason, " ", n);
+    sep = ", ";
+  }
+  if (!link.last_refusal().empty()) absl::StrAppend(&text, " (last: ", link.last_refusal(), ")");
+  return Cell(text);
+}
+
 // "parent link: 51 at HOST:PORT, connected since T, last exchange T,
 // backlog out N / in M, reconnects R[, last error: E]".
 std::string ParentLinkLine(const v1::LinkStatus& link) {
@@ -57,6 +71,7 @@ std::string ParentLinkLine(const v1::LinkStatus& link) {
   if (!link.connected() && !link.last_error().empty()) {
     absl::StrAppend(&line, ", last error: ", link.last_error());
   }
+  if (!link.refused().empty()) absl::StrAppend(&line, ", ", RefusedText(link));
   // Control characters (a multi-line error) would break the line.
   return absl::StrCat(Cell(line), "\n");
 }
@@ -172,7 +187,7 @@ std::string StatusView(const v1::StatusReply& status) {
   // The node lists the parent link first, then its children by unit.
   const v1::LinkStatus* parent = nullptr;
   std::vector<std::vector<std::string>> child_rows = {
-      {"  UNIT", "CONNECTED", "SINCE", "LAST SEEN", "OUT", "IN"}};
+      {"  UNIT", "CONNECTED", "SINCE", "LAST SEEN", "OUT", "IN", "REFUSED"}};
   for (const v1::LinkStatus& link : status.links()) {
     if (link.role() == "parent") {
       if (parent == nullptr) parent = &link;
@@ -181,7 +196,8 @@ std::string StatusView(const v1::StatusReply& status) {
     child_rows.push_back({absl::StrCat("  ", link.peer()), link.connected() ? "yes" : "no",
                           MillisTime(link.since_ms()), MillisTime(link.last_exchange_ms()),
                           absl::StrCat(link.outbound_backlog()),
-                          absl::StrCat(link.inbound_backlog())});
+                          absl::StrCat(link.inbound_backlog()),
+                          link.refused().empty() ? "0" : RefusedText(link)});
   }
   absl::StrAppend(&out, parent != nullptr ? ParentLinkLine(*parent) : "parent link: none\n");
   if (child_rows.size() == 1) {

@@ -85,7 +85,7 @@ ctl 51 units
 
 say "Loading sample records"
 D1=$(ctl 51 directive issue --title "Tăng cường giám sát việc giải quyết kiến nghị cử tri" \
-  --due 2023-12-15 --to-level commune --number "45/TB-HĐND" --issued-on 2023-09-18 \
+  --due "$(date -u -d '+30 days' +%F)" --to-level commune --number "45/TB-HĐND" --issued-on 2023-09-18 \
   --issuing-body "Thường trực HĐND tỉnh" --signer "Nguyễn Hoài Anh" --signer-capacity "TM. THƯỜNG TRỰC HĐND")
 C1=$(ctl 522 conclusion create --title "Kết luận Hội nghị trực báo giữa năm 2023" \
   --meeting-date 2023-08-25 --meeting-kind "trực báo" --place "Hội trường UBND thị xã Đức Phổ" \
@@ -104,6 +104,9 @@ done
 P1=$(ctl 21550 petition create --title "Kiến nghị về bồi thường dự án đường ven biển" --field compensation \
   --competent-level province --due 2023-11-30 --petitioner "Cử tri thôn An Thạch" \
   --body-file "$SAMPLE/kien-nghi-dat-dai.txt")
+ctl 21580 petition create --title "Kiến nghị sửa chữa cầu tràn thôn Vĩnh Thạnh" --field infrastructure \
+  --competent-level district --due "$(date -u -d '-10 days' +%F)" --petitioner "Cử tri thôn Vĩnh Thạnh" >/dev/null
+ctl 21553 directive update "$D1" --status done --note "Đã tổ chức giám sát tại 3 thôn" >/dev/null
 sync_all
 ctl 51 petition answer "$P1" --body-file "$SAMPLE/tra-loi-kien-nghi.txt" --title "Trả lời kiến nghị cử tri" >/dev/null
 sync_all
@@ -123,9 +126,18 @@ sync_all
 ctl 51 show "$R2" | head -12
 
 say "The province's view"
-ctl 51 list --limit 40
 ctl 51 units
 ctl 51 status
+
+say "The province's consolidated table for the first eight months of 2023"
+ctl 51 consolidate --period 2023-YTD08
+say "Who has not reported for 2023 (the year report)"
+ctl 51 missing --period 2023 --level commune
+say "Follow-up of directive $D1 and of voter petitions"
+ctl 51 directive track "$D1"
+ctl 51 petitions
+say "Search without diacritics: \"ket luan truc bao\""
+ctl 51 search ket luan truc bao
 
 say "Done"
 cat <<EOT
