@@ -106,8 +106,8 @@ P1=$(ctl 21550 petition create --title "Kiến nghị về bồi thường dự 
   --body-file "$SAMPLE/kien-nghi-dat-dai.txt")
 ctl 21580 petition create --title "Kiến nghị sửa chữa cầu tràn thôn Vĩnh Thạnh" --field infrastructure \
   --competent-level district --due "$(date -u -d '-10 days' +%F)" --petitioner "Cử tri thôn Vĩnh Thạnh" >/dev/null
-ctl 21553 directive update "$D1" --status done --note "Đã tổ chức giám sát tại 3 thôn" >/dev/null
 sync_all
+ctl 21553 directive update "$D1" --status done --note "Đã tổ chức giám sát tại 3 thôn" >/dev/null
 ctl 51 petition answer "$P1" --body-file "$SAMPLE/tra-loi-kien-nghi.txt" --title "Trả lời kiến nghị cử tri" >/dev/null
 sync_all
 echo "directive $D1 issued at the province; petition $P1 recorded at 21550 and answered by the province"
