@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, configures, builds from
-# scratch into build/ (or $COUNCIL_BUILD_DIR) and runs every test with ctest.
+# scratch into build/ (or $COUNCIL_BUILD_DIR), runs every test with ctest,
+# then the fuzz targets for a bounded time (tests/fuzz/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,3 +11,7 @@ JOBS=${COUNCIL_JOBS:-$(nproc)}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD_DIR" -j "$JOBS"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@"
+# libFuzzer targets under ASan/UBSan, a bounded time each (COUNCIL_SKIP_FUZZ=1 skips).
+if [[ ${COUNCIL_SKIP_FUZZ:-0} != 1 ]]; then
+  COUNCIL_JOBS=$JOBS bash tests/fuzz/run.sh
+fi
