@@ -11,6 +11,8 @@ JOBS=${COUNCIL_JOBS:-$(nproc)}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD_DIR" -j "$JOBS"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@"
+# The Debian package builds, unpacks into a scratch root, and runs.
+bash tests/package/check_deb.sh "$BUILD_DIR"
 # libFuzzer targets under ASan/UBSan, a bounded time each (COUNCIL_SKIP_FUZZ=1 skips).
 if [[ ${COUNCIL_SKIP_FUZZ:-0} != 1 ]]; then
   COUNCIL_JOBS=$JOBS bash tests/fuzz/run.sh
