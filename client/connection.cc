@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "council/v1/admin.grpc.pb.h"
+#include "client/credential.h"
 #include "grpcpp/grpcpp.h"
 #include "node/core/status_macros.h"
 
@@ -81,7 +82,8 @@ class IdleWatchdog {
 
 class Connection::Impl {
  public:
-  explicit Impl(std::string address) : address_(std::move(address)) {}
+  Impl(std::string address, std::string token_file)
+      : address_(std::move(address)), token_file_(std::move(token_file)) {}
 
   const std::string& address() const { return address_; }
 
@@ -98,6 +100,10 @@ class Connection::Impl {
   // gRPC's reason, which ToStatus() reports.
   absl::StatusOr<v1::Admin::Stub*> Stub() {
     if (stub_ != nullptr) return stub_.get();
+    if (!token_) {
+      ASSIGN_OR_RETURN(std::string token, FindAdminToken(token_file_));
+      token_ = std::move(token);
+    }
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(-1);  // a List page may exceed 4 MB
     channel_ = grpc::CreateCustomChannel(
@@ -126,6 +132,11 @@ class Connection::Impl {
     if (status.ok()) return absl::OkStatus();
     std::string message = absl::StrReplaceAll(status.error_message(), {{"\n", " "}});
     auto code = static_cast<absl::StatusCode>(status.error_code());
+    if (code == absl::StatusCode::kUnauthenticated) {
+      return absl::UnauthenticatedError(
+          "the node refused the admin credential: use --token-file <data-dir>/admin.token "
+          "or set COUNCIL_TOKEN_FILE");
+    }
     bool unreachable = code == absl::StatusCode::kUnavailable ||
                        code == absl::StatusCode::kDeadlineExceeded;
     if (!connected_ && unreachable) {
@@ -150,13 +161,21 @@ class Connection::Impl {
     return absl::Status(code, message);
   }
 
+  // The call deadline and the admin credential.
   void SetDeadline(grpc::ClientContext* context) const {
     context->set_deadline(Bounded(kCallTimeout));
+    AddCredential(context);
   }
 
   // A stream has no overall deadline of its own, only set_deadline()'s.
   void SetStreamDeadline(grpc::ClientContext* context) const {
     if (deadline_) context->set_deadline(*deadline_);
+    AddCredential(context);
+  }
+
+  // REQUIRES: Stub() succeeded (it finds the token).
+  void AddCredential(grpc::ClientContext* context) const {
+    if (token_ && !token_->empty()) context->AddMetadata("authorization", "Bearer " + *token_);
   }
 
   // A unary call with the call deadline.
@@ -172,14 +191,16 @@ class Connection::Impl {
 
  private:
   const std::string address_;
+  const std::string token_file_;
+  std::optional<std::string> token_;  // found by the first Stub()
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Admin::Stub> stub_;
   bool connected_ = false;  // the channel became READY
   std::optional<Clock::time_point> deadline_;  // set_deadline()
 };
 
-Connection::Connection(std::string address)
-    : impl_(std::make_unique<Impl>(std::move(address))) {}
+Connection::Connection(std::string address, std::string token_file)
+    : impl_(std::make_unique<Impl>(std::move(address), std::move(token_file))) {}
 
 Connection::~Connection() = default;
 

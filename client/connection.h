@@ -5,6 +5,11 @@
 // UNAVAILABLE "cannot reach node at HOST:PORT: <reason>". Each call has a 10 s
 // deadline; the Export stream fails if the node sends nothing for 10 s.
 // set_deadline() bounds all of these by one point in time.
+//
+// Every call carries the admin credential (client/credential.h), found at
+// the first call; a node that refuses it yields UNAUTHENTICATED "the node
+// refused the admin credential: use --token-file <data-dir>/admin.token or
+// set COUNCIL_TOKEN_FILE".
 #ifndef COUNCIL_CLIENT_CONNECTION_H_
 #define COUNCIL_CLIENT_CONNECTION_H_
 
@@ -21,8 +26,9 @@ namespace council::client {
 
 class Connection {
  public:
-  // Does not connect: the first call does.
-  explicit Connection(std::string address);
+  // Does not connect: the first call does. `token_file` is --token-file
+  // (empty: the environment and the default file, see FindAdminToken).
+  explicit Connection(std::string address, std::string token_file = "");
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -26,6 +26,7 @@ constexpr absl::string_view kDefaultNode = "127.0.0.1:7101";
 
 constexpr FlagSpec kGlobalFlags[] = {
     {.name = "node", .value_name = "HOST:PORT"},
+    {.name = "token-file", .value_name = "FILE"},
     {.name = "json"},
 };
 
@@ -33,6 +34,11 @@ constexpr absl::string_view kGlobalHelp =
     "Global flags (before or after the command):\n"
     "  --node HOST:PORT         the node's admin address (default $COUNCIL_NODE,\n"
     "                           else 127.0.0.1:7101)\n"
+    "  --token-file FILE        the node's admin credential (default: $COUNCIL_TOKEN,\n"
+    "                           the token itself; else the file $COUNCIL_TOKEN_FILE;\n"
+    "                           else /var/lib/council/data/admin.token if readable).\n"
+    "                           A node writes it to <data-dir>/admin.token (mode 0600)\n"
+    "                           at its first start\n"
     "  --json                   machine-readable output (JSON; JSON Lines for lists)\n"
     "  -h, --help               show help\n";
 
@@ -57,7 +63,7 @@ std::string Synopses(std::span<const Command> commands, absl::string_view prefix
 }
 
 std::string TopUsage(std::span<const Command> commands) {
-  return absl::StrCat("usage: councilctl [--node HOST:PORT] [--json] COMMAND ...\n\n",
+  return absl::StrCat("usage: councilctl [--node HOST:PORT] [--token-file FILE] [--json] COMMAND ...\n\n",
                       "Commands:\n", Synopses(commands, ""), "\n", kGlobalHelp,
                       "\nRun 'councilctl COMMAND --help' for a command's flags.\n");
 }
@@ -70,6 +76,7 @@ std::string CommandUsage(const Command& c) {
 // Global flags given so far; later ones override earlier ones.
 struct Globals {
   std::string node;
+  std::string token_file;
   bool json = false;
   bool help = false;
 };
@@ -80,6 +87,7 @@ absl::StatusOr<size_t> ParseLeadingGlobals(std::span<const std::string> argv,
                                            Globals* globals) {
   ASSIGN_OR_RETURN(Args args, ParseArgs(argv, kGlobalFlags, "", true));
   if (args.Has("node")) globals->node = args.Get("node");
+  if (args.Has("token-file")) globals->token_file = args.Get("token-file");
   globals->json = globals->json || args.Has("json");
   globals->help = args.help();
   return args.rest();
@@ -159,7 +167,9 @@ absl::Status Run(std::span<const std::string> argv) {
   }
   std::string node = args.Get("node", globals.node);
   if (node.empty()) return UsageError("--node needs a HOST:PORT");
-  Connection connection(node);
+  std::string token_file = args.Get("token-file", globals.token_file);
+  if (args.Has("token-file") && token_file.empty()) return UsageError("--token-file needs a FILE");
+  Connection connection(node, token_file);
   Context context{.args = args, .json = globals.json || args.Has("json"), .node = connection};
   return command->run(context);
 }

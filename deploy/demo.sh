@@ -3,7 +3,10 @@
 #   deploy/demo.sh          install what is missing, build, start the tree,
 #                           load sample records, show offline work and catch-up
 #   deploy/demo.sh stop     stop the demo's nodes
-# Data and logs: $COUNCIL_DEMO_DIR (default /tmp/council-demo).
+# Data and logs: $COUNCIL_DEMO_DIR (default /tmp/council-demo); the demo's
+# province CA and node certificates: $COUNCIL_DEMO_DIR/pki (deploy/pki.sh).
+# Node links use mutual TLS; councilctl presents each node's admin token
+# ($COUNCIL_DEMO_DIR/<unit>/admin.token).
 # Ports: $COUNCIL_DEMO_PORT (default 7400) and up, on 127.0.0.1 only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +30,12 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 index_of() { local i=0; for row in "${TREE[@]}"; do [[ ${row%% *} == "$1" ]] && { echo $i; return; }; i=$((i+1)); done; return 1; }
 listen_port() { echo $((BASE + 2 * $(index_of "$1"))); }
 admin_port() { echo $((BASE + 2 * $(index_of "$1") + 1)); }
-ctl() { local unit=$1; shift; "$BUILD/client/councilctl" --node "127.0.0.1:$(admin_port "$unit")" "$@"; }
+PKI=$DIR/pki
+ctl() {
+  local unit=$1; shift
+  "$BUILD/client/councilctl" --node "127.0.0.1:$(admin_port "$unit")" \
+    --token-file "$DIR/$unit/admin.token" "$@"
+}
 
 stop_unit() {
   local pidfile=$DIR/$1/councild.pid
@@ -49,7 +57,8 @@ start_unit() {
   local unit=$1 level parent name
   read -r _ level parent name <<<"$(printf '%s\n' "${TREE[@]}" | awk -v u="$unit" '$1==u')"
   local args=(--data-dir "$DIR/$unit" --unit "$unit" --level "$level" --name "$name"
-              --listen "127.0.0.1:$(listen_port "$unit")" --admin-listen "127.0.0.1:$(admin_port "$unit")")
+              --listen "127.0.0.1:$(listen_port "$unit")" --admin-listen "127.0.0.1:$(admin_port "$unit")"
+              --tls-ca "$PKI/ca.crt" --tls-cert "$PKI/$unit/node.crt" --tls-key "$PKI/$unit/node.key")
   if [[ $parent != - ]]; then
     args+=(--parent-unit "$parent" --parent "127.0.0.1:$(listen_port "$parent")")
   fi
@@ -77,9 +86,15 @@ bash "$ROOT/deploy/install-deps.sh"
 [[ -f $BUILD/CMakeCache.txt ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target councild councilctl >/dev/null
 
-say "Starting a province, 2 districts and 4 communes on 127.0.0.1:$BASE-$((BASE + 13))"
 stop_all
 rm -rf "$DIR"
+say "A province CA and a certificate per council in $PKI (deploy/pki.sh)"
+bash "$ROOT/deploy/pki.sh" init "$PKI"
+for row in "${TREE[@]}"; do bash "$ROOT/deploy/pki.sh" issue "$PKI" "${row%% *}" >/dev/null; done
+echo "CA $PKI/ca.crt; per council $PKI/<unit>/node.crt and node.key (mode 0600)"
+
+say "Starting a province, 2 districts and 4 communes on 127.0.0.1:$BASE-$((BASE + 13))"
+echo "every node link is mutual TLS, bound to the unit its certificate names"
 for row in "${TREE[@]}"; do start_unit "${row%% *}"; done
 ctl 51 units
 
@@ -142,8 +157,8 @@ ctl 51 search ket luan truc bao
 say "Done"
 cat <<EOT
 The tree is still running. Try:
-  $BUILD/client/councilctl --node 127.0.0.1:$(admin_port 51) list --kind directive_update
-  $BUILD/client/councilctl --node 127.0.0.1:$(admin_port 21550) show $P1
-Data and logs: $DIR/<unit>/ (councild.log, RocksDB files)
+  $BUILD/client/councilctl --node 127.0.0.1:$(admin_port 51) --token-file $DIR/51/admin.token list --kind directive_update
+  COUNCIL_TOKEN_FILE=$DIR/21550/admin.token $BUILD/client/councilctl --node 127.0.0.1:$(admin_port 21550) show $P1
+Data and logs: $DIR/<unit>/ (councild.log, admin.token, RocksDB files); certificates: $PKI
 Stop it with:  deploy/demo.sh stop
 EOT

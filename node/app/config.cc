@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -50,7 +51,8 @@ void MergeConfig(const v1::NodeConfig& overrides, v1::NodeConfig* base) {
     if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
       refl->SetString(base, f, refl->GetString(overrides, f));
     } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_ENUM) {
-      refl->SetEnumValue(base, f, refl->GetEnumValue(overrides, f));
+      refl->SetEnumValue(base, f, refl->GetEnumValue(overrides, f));    } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_BOOL) {
+      refl->SetBool(base, f, refl->GetBool(overrides, f));
     }
   }
 }
@@ -74,7 +76,36 @@ absl::Status ValidateConfig(const v1::NodeConfig& config) {
   }
   if (!config.listen().empty()) RETURN_IF_ERROR(ValidateAddress("--listen", config.listen()));
   if (!config.parent().empty()) RETURN_IF_ERROR(ValidateAddress("--parent", config.parent()));
-  return ValidateAddress("--admin-listen", config.admin_listen());
+  if (!config.metrics_listen().empty()) {
+    RETURN_IF_ERROR(ValidateAddress("--metrics-listen", config.metrics_listen()));
+  }
+  RETURN_IF_ERROR(ValidateAddress("--admin-listen", config.admin_listen()));
+  return ValidateLinkSecurity(config);
+}
+
+absl::Status ValidateLinkSecurity(const v1::NodeConfig& config) {
+  const bool any_tls =
+      !config.tls_ca().empty() || !config.tls_cert().empty() || !config.tls_key().empty();
+  if (any_tls) {
+    for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"--tls-ca", &config.tls_ca()},
+                                      {"--tls-cert", &config.tls_cert()},
+                                      {"--tls-key", &config.tls_key()}}) {
+      if (value->empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--tls-ca, --tls-cert and --tls-key go together: ", flag, " is missing"));
+      }
+    }
+    if (config.insecure()) {
+      return absl::InvalidArgumentError(
+          "--insecure contradicts --tls-ca/--tls-cert/--tls-key: give one or the other");
+    }
+    return absl::OkStatus();
+  }
+  if (!config.insecure()) {
+    return absl::InvalidArgumentError(
+        "node links need --tls-ca/--tls-cert/--tls-key, or --insecure for plaintext");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace council::app

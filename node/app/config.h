@@ -20,9 +20,15 @@ absl::StatusOr<v1::NodeConfig> LoadConfigFile(const std::string& path);
 void MergeConfig(const v1::NodeConfig& overrides, v1::NodeConfig* base);
 
 // Checks field syntax: data_dir set, unit a valid unit id (if set), addresses
-// HOST:PORT. Identity fields may be empty: a later start takes them from the
-// data directory.
+// HOST:PORT, and ValidateLinkSecurity. Identity fields may be empty: a later
+// start takes them from the data directory.
 absl::Status ValidateConfig(const v1::NodeConfig& config);
+
+// Every node states how its node-to-node links are secured: all three of
+// tls_ca, tls_cert and tls_key (mutual TLS), or `insecure` (plaintext), not
+// both. INVALID_ARGUMENT otherwise, e.g. "node links need
+// --tls-ca/--tls-cert/--tls-key, or --insecure for plaintext".
+absl::Status ValidateLinkSecurity(const v1::NodeConfig& config);
 
 // INVALID_ARGUMENT unless `addr` is HOST:PORT with a port in [0, 65535].
 absl::Status ValidateAddress(const std::string& flag, const std::string& addr);

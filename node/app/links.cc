@@ -56,6 +56,15 @@ void LinkRegistry::Refused(const std::string& peer, const std::string& reason, u
   s.last_refusal = detail;
 }
 
+void LinkRegistry::RefusedLink(const std::string& peer, const std::string& role,
+                               const std::string& reason, const std::string& detail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LinkState& s = Entry(peer);
+  if (s.role.empty()) s.role = role;
+  s.refused[reason] += 1;
+  s.last_refusal = detail;
+}
+
 std::vector<LinkState> LinkRegistry::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<LinkState> out;

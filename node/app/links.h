@@ -43,6 +43,13 @@ class LinkRegistry {
   void Refused(const std::string& peer, const std::string& reason, uint64_t count,
                const std::string& detail);
 
+  // Records a link attempt by or to `peer` refused before it was
+  // established (e.g. a certificate naming another unit): counted as refused
+  // `reason`, with `detail` as the last refusal. Leaves an established link
+  // with that peer as it is.
+  void RefusedLink(const std::string& peer, const std::string& role, const std::string& reason,
+                   const std::string& detail);
+
   std::vector<LinkState> Snapshot() const;
   bool IsConnected(const std::string& peer) const;
 

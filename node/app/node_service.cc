@@ -58,9 +58,10 @@ absl::StatusOr<v1::NodeIdentity> ResolveIdentity(const std::optional<v1::NodeIde
 
 }  // namespace
 
-NodeService::NodeService(std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
-                         v1::NodeConfig config, Clock clock)
-    : store_(std::move(store)),
+NodeService::NodeService(NodeKeys keys, std::unique_ptr<store::Store> store,
+                         v1::NodeIdentity identity, v1::NodeConfig config, Clock clock)
+    : keys_(std::move(keys)),
+      store_(std::move(store)),
       identity_(std::move(identity)),
       config_(std::move(config)),
       clock_(std::move(clock)) {}
@@ -77,28 +78,33 @@ absl::StatusOr<std::unique_ptr<NodeService>> NodeService::Open(const v1::NodeCon
     return absl::UnavailableError(
         absl::StrCat("cannot create data directory ", config.data_dir(), ": ", ec.message()));
   }
+  ASSIGN_OR_RETURN(NodeKeys keys, LoadNodeKeys(config));
+  const core::Signer* signer = keys.signer.get();
+  const core::KeyVerifier* verifier = keys.verifier.get();
   // The unit is not known before the identity is read; a store opened for an
   // empty origin is only used to read it.
   core::NodePlace place{config.unit(), config.parent_unit()};
-  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::Store::Open(config.data_dir(), place));
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+                   store::Store::Open(config.data_dir(), place, signer, verifier));
   // The directory's lock is ours now: address files left by an earlier run
   // are stale, whether or not this start succeeds.
-  for (const char* stale : {"admin.addr", "listen.addr"}) {
+  for (const char* stale : {"admin.addr", "listen.addr", "metrics.addr"}) {
     std::filesystem::remove(std::filesystem::path(config.data_dir()) / stale, ec);
   }
   ASSIGN_OR_RETURN(std::optional<v1::NodeIdentity> stored, store->LoadIdentity());
   ASSIGN_OR_RETURN(v1::NodeIdentity identity, ResolveIdentity(stored, config));
+  RETURN_IF_ERROR(CheckOwnBinding(keys, identity.unit()));
   if (identity.unit() != place.self || identity.parent_unit() != place.parent) {
     store.reset();
     place = {identity.unit(), identity.parent_unit()};
-    ASSIGN_OR_RETURN(store, store::Store::Open(config.data_dir(), place));
+    ASSIGN_OR_RETURN(store, store::Store::Open(config.data_dir(), place, signer, verifier));
   }
   if (!stored || stored->SerializeAsString() != identity.SerializeAsString()) {
     if (!stored) identity.set_created_hlc(static_cast<uint64_t>(clock()) << 16);
     RETURN_IF_ERROR(store->SaveIdentity(identity));
   }
-  std::unique_ptr<NodeService> node(
-      new NodeService(std::move(store), std::move(identity), config, std::move(clock)));
+  std::unique_ptr<NodeService> node(new NodeService(std::move(keys), std::move(store),
+                                                    std::move(identity), config, std::move(clock)));
   RETURN_IF_ERROR(node->PublishOwnUnit());
   return node;
 }
@@ -110,6 +116,8 @@ absl::Status NodeService::PublishOwnUnit() {
   unit->set_level(identity_.level());
   unit->set_name(identity_.name());
   unit->set_parent(identity_.parent_unit());
+  unit->set_public_key(keys_.signer->public_key());
+  unit->set_key_certificate(keys_.certificate);
   draft.mutable_doc()->set_title(identity_.name());
   // The unit record is the first record of this origin: "<unit>:1".
   absl::StatusOr<v1::Record> current = store_->Get(core::MakeRecordId(identity_.unit(), 1));
@@ -150,7 +158,7 @@ absl::StatusOr<v1::Record> NodeService::Put(const v1::Record& draft) {
   store::WriteRequest req;
   req.drafts.push_back(draft);
   req.wall_ms = clock_();
-  ASSIGN_OR_RETURN(store::WriteResult result, store_->Write(std::move(req)));
+  ASSIGN_OR_RETURN(store::WriteResult result, Commit(std::move(req)));
   return std::move(result.drafts.front());
 }
 
@@ -167,7 +175,7 @@ absl::StatusOr<v1::ImportReply> NodeService::Import(const std::vector<v1::Record
     is_draft.push_back(draft);
   }
   req.wall_ms = clock_();
-  ASSIGN_OR_RETURN(store::WriteResult result, store_->Write(std::move(req)));
+  ASSIGN_OR_RETURN(store::WriteResult result, Commit(std::move(req)));
   v1::ImportReply reply;
   size_t d = 0, v = 0;
   for (bool draft : is_draft) {
@@ -181,6 +189,19 @@ absl::StatusOr<v1::ImportReply> NodeService::Import(const std::vector<v1::Record
     }
   }
   return reply;
+}
+
+absl::StatusOr<store::WriteResult> NodeService::Commit(store::WriteRequest req) {
+  const char* source = req.from.empty() ? "local" : "link";
+  auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<store::WriteResult> result = store_->Write(std::move(req));
+  metrics_.ApplyLatency(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (result.ok()) {
+    uint64_t applied = result->drafts.size();
+    for (store::Outcome o : result->version_outcomes) applied += o == store::Outcome::kApplied;
+    metrics_.RecordsApplied(source, applied);
+  }
+  return result;
 }
 
 absl::StatusOr<v1::Record> NodeService::Get(const std::string& id) {

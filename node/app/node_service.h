@@ -17,6 +17,8 @@
 #include "council/v1/admin.pb.h"
 #include "council/v1/config.pb.h"
 #include "node/app/links.h"
+#include "node/app/metrics.h"
+#include "node/app/node_keys.h"
 #include "node/store/store.h"
 
 namespace council::app {
@@ -32,7 +34,11 @@ class NodeService {
   // unit record. On later starts an empty identity field is taken from the
   // directory, a different unit or level is refused (FAILED_PRECONDITION
   // naming both), and a changed name or parent is published as a new version
-  // of the unit record.
+  // of the unit record. The node signs its records with the key of
+  // LoadNodeKeys(config) (created in the data directory at the first start),
+  // publishes that key and its certificate in its unit record (a new version
+  // when they change), and checks every version from elsewhere before
+  // applying it. Errors of LoadNodeKeys and CheckOwnBinding too.
   static absl::StatusOr<std::unique_ptr<NodeService>> Open(const v1::NodeConfig& config,
                                                            Clock clock);
 
@@ -59,10 +65,13 @@ class NodeService {
   // For the replication transport.
   store::Store& store() { return *store_; }
   LinkRegistry& links() { return links_; }
+  Metrics& metrics() { return metrics_; }
+  // Commits a write to the store, recording its latency and what it applied.
+  absl::StatusOr<store::WriteResult> Commit(store::WriteRequest req);
   int64_t NowMillis() const { return clock_(); }
 
  private:
-  NodeService(std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
+  NodeService(NodeKeys keys, std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
               v1::NodeConfig config, Clock clock);
   absl::Status PublishOwnUnit();
   // A local draft may only refer to a record this node holds, of the right
@@ -70,11 +79,13 @@ class NodeService {
   absl::Status CheckReferences(const v1::Record& draft);
   absl::Status CheckReference(const std::string& id, const std::string& kind);
 
+  NodeKeys keys_;  // declared before store_, which uses it, so it outlives it
   std::unique_ptr<store::Store> store_;
   v1::NodeIdentity identity_;
   v1::NodeConfig config_;
   Clock clock_;
   LinkRegistry links_;
+  Metrics metrics_;
   mutable std::mutex bound_mu_;
   std::string bound_admin_, bound_listen_;  // guarded by bound_mu_
 };

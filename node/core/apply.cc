@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "node/core/status_macros.h"
 
 namespace council::core {
@@ -73,6 +74,23 @@ absl::Status Stage(ApplyTarget& target, const v1::Record& rec, const v1::Record*
   return absl::OkStatus();
 }
 
+// This node's own unit record carries the key it signs with.
+absl::Status BindOwnKey(v1::Record& rec, const v1::Record* current, const Signer& signer) {
+  v1::Unit* unit = rec.mutable_unit();
+  const std::string key = signer.public_key();
+  if (unit->public_key().empty()) {
+    unit->set_public_key(key);
+    bool same_key = current != nullptr && current->unit().public_key() == key;
+    if (unit->key_certificate().empty() && same_key) {
+      unit->set_key_certificate(current->unit().key_certificate());
+    }
+  } else if (unit->public_key() != key) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "unit record of ", unit->id(), " names a public key that is not this node's signing key"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record& draft,
@@ -83,6 +101,13 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
   }
   LocalStamp stamp{ctx.place.self, target.OriginMax(ctx.place.self) + 1, ctx.clock->Tick(ctx.wall_ms)};
   ASSIGN_OR_RETURN(v1::Record rec, PrepareLocalWrite(draft, current ? &*current : nullptr, stamp));
+  rec.clear_signature();
+  if (ctx.signer != nullptr) {
+    if (rec.has_unit() && rec.unit().id() == ctx.place.self) {
+      RETURN_IF_ERROR(BindOwnKey(rec, current ? &*current : nullptr, *ctx.signer));
+    }
+    SignRecord(rec, *ctx.signer);
+  }
   RETURN_IF_ERROR(Stage(target, rec, current ? &*current : nullptr, "", ctx));
   return rec;
 }
@@ -97,6 +122,12 @@ absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record
   ASSIGN_OR_RETURN(std::optional<v1::Record> current, target.Current(rec.id()));
   ApplyDecision d = DecideApply(current ? current->version() : 0, rec.version());
   if (d != ApplyDecision::kApply) return d;
+  if (ctx.verifier != nullptr) {
+    if (absl::Status ok = CheckOrigin(rec, target.Tree(), *ctx.verifier); !ok.ok()) {
+      if (why != nullptr) *why = std::string(ok.message());
+      return ApplyDecision::kRejected;
+    }
+  }
   ctx.clock->Observe(rec.hlc());
   RETURN_IF_ERROR(Stage(target, rec, current ? &*current : nullptr, from, ctx));
   return d;

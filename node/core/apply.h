@@ -16,6 +16,7 @@
 #include "node/core/authorize.h"
 #include "node/core/hlc.h"
 #include "node/core/routing.h"
+#include "node/core/signing.h"
 #include "node/core/unit_tree.h"
 #include "node/core/versioning.h"
 
@@ -51,18 +52,31 @@ struct ApplyContext {
   NodePlace place;
   HybridClock* clock;  // stamps local versions; not owned
   int64_t wall_ms = 0;
+  // Signs local versions; nullptr: they are left unsigned. Not owned.
+  const Signer* signer = nullptr;
+  // Checks versions from elsewhere (core/signing.h); nullptr: not checked.
+  // Not owned.
+  const KeyVerifier* verifier = nullptr;
 };
 
-// A local write: stamps the draft (see PrepareLocalWrite) and stages it with
-// its routing. Errors as PrepareLocalWrite; nothing is staged then.
+// A local write: stamps the draft (see PrepareLocalWrite), signs it if
+// ctx.signer is set, and stages it with its routing. With a signer, this
+// node's own unit record always carries the signer's public key (filled in
+// when the draft has none, with the certificate of the current version if
+// that certified the same key). Errors as PrepareLocalWrite, and
+// FAILED_PRECONDITION for an own unit record naming another key; nothing is
+// staged then.
 absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record& draft,
                                            const ApplyContext& ctx);
 
 // A complete version from elsewhere (`from`: the peer, "" for an import).
 // Stages it, its routing and, for a directive addressed to this node, a
-// "received" update, unless it is a duplicate, older than what is held, or
-// not acceptable from that peer (core/authorize.h: kRejected, with the reason
-// in `*why` if given).
+// "received" update, unless it is a duplicate, older than what is held, not
+// acceptable from that peer (core/authorize.h), or — with ctx.verifier set —
+// not signed by its origin (core/signing.h: CheckOrigin). The last two give
+// kRejected, with the reason in `*why` if given; RefusalReason(*why) tells
+// them apart. Duplicates and stale versions are not verified: they change
+// nothing.
 // REQUIRES: ValidateComplete(rec) is OK.
 absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
                                            const std::string& from, const ApplyContext& ctx,

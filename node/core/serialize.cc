@@ -16,4 +16,11 @@ std::string CanonicalBytes(const google::protobuf::MessageLite& m) {
   return out;
 }
 
+std::string SigningBytes(const v1::Record& rec) {
+  if (rec.signature().empty()) return CanonicalBytes(rec);
+  v1::Record unsigned_rec = rec;
+  unsigned_rec.clear_signature();
+  return CanonicalBytes(unsigned_rec);
+}
+
 }  // namespace council::core

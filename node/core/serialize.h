@@ -5,11 +5,15 @@
 
 #include <string>
 
+#include "council/v1/record.pb.h"
 #include "google/protobuf/message_lite.h"
 
 namespace council::core {
 
 std::string CanonicalBytes(const google::protobuf::MessageLite& m);
+
+// What the origin signs: CanonicalBytes of `rec` with `signature` cleared.
+std::string SigningBytes(const v1::Record& rec);
 
 }  // namespace council::core
 

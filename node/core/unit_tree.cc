@@ -34,6 +34,12 @@ v1::Level UnitTree::LevelOf(const std::string& unit) const {
   return u ? u->level() : v1::LEVEL_UNSPECIFIED;
 }
 
+std::string UnitTree::KeyOf(const std::string& unit) const {
+  auto src = sources_.find(unit);
+  if (src == sources_.end() || !src->second.own) return "";
+  return Find(unit)->public_key();
+}
+
 bool UnitTree::InSubtree(const std::string& unit, const std::string& root) const {
   std::string at = unit;
   for (int depth = 0; depth <= kMaxDepth && !at.empty(); ++depth) {

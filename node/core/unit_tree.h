@@ -25,6 +25,9 @@ class UnitTree {
   const v1::Unit* Find(const std::string& unit) const;
   std::string ParentOf(const std::string& unit) const;  // "" if unknown / root
   v1::Level LevelOf(const std::string& unit) const;     // UNSPECIFIED if unknown
+  // The signing key set by the unit's own record; "" if that record is not
+  // known (a registration by another unit never sets it).
+  std::string KeyOf(const std::string& unit) const;
 
   // True iff `unit` == `root` or `root` is an ancestor of `unit`. Cycles and
   // chains deeper than kMaxDepth end the walk (false).

@@ -20,11 +20,15 @@ namespace {
 absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 }  // namespace
 
-Store::Store(rocksdb::DB* db, core::NodePlace place) : db_(db), place_(std::move(place)) {}
+Store::Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
+             const core::KeyVerifier* verifier)
+    : db_(db), place_(std::move(place)), signer_(signer), verifier_(verifier) {}
 Store::~Store() = default;
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
-                                                   const core::NodePlace& place) {
+                                                   const core::NodePlace& place,
+                                                   const core::Signer* signer,
+                                                   const core::KeyVerifier* verifier) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
@@ -41,7 +45,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     }
     return FromRocks(s, absl::StrCat("cannot open data directory ", dir));
   }
-  std::unique_ptr<Store> store(new Store(db, place));
+  std::unique_ptr<Store> store(new Store(db, place, signer, verifier));
   RETURN_IF_ERROR(store->LoadState());
   return store;
 }
@@ -165,6 +169,13 @@ uint64_t Store::OriginMax(const std::string& origin) const {
 std::map<std::string, uint64_t> Store::OriginMaxima() const {
   std::lock_guard<std::mutex> lock(mu_);
   return origin_max_;
+}
+
+uint64_t Store::ApproximateBytes() const {
+  uint64_t sst = 0, mem = 0;
+  db_->GetIntProperty("rocksdb.total-sst-files-size", &sst);
+  db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &mem);
+  return sst + mem;
 }
 
 core::UnitTree Store::Tree() const { return *TreeSnapshot(); }

@@ -30,6 +30,7 @@
 #include "council/v1/store.pb.h"
 #include "node/core/hlc.h"
 #include "node/core/routing.h"
+#include "node/core/signing.h"
 #include "node/core/unit_tree.h"
 
 namespace rocksdb {
@@ -81,10 +82,16 @@ class Store {
  public:
   // Opens (creating if needed) the database in `dir`. `place` is this node's
   // unit (whose drafts the store stamps) and its parent ("" at the root).
+  // `signer` signs this node's versions and `verifier` checks every version
+  // from elsewhere before it is applied (core::ApplyContext); either may be
+  // nullptr (not signed / not checked). Both are not owned and must outlive
+  // the store.
   // Errors: FAILED_PRECONDITION if another process holds the directory,
   // UNAVAILABLE if RocksDB cannot open it.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
-                                                     const core::NodePlace& place);
+                                                     const core::NodePlace& place,
+                                                     const core::Signer* signer = nullptr,
+                                                     const core::KeyVerifier* verifier = nullptr);
   ~Store();
 
   // The identity stored at first start, or nullopt for a new directory.
@@ -92,9 +99,13 @@ class Store {
   absl::Status SaveIdentity(const v1::NodeIdentity& identity);
 
   // Commits `req` atomically and durably, with its routing (outbox entries),
-  // automatic directive receipts and cursor. Errors (nothing stored): those of
-  // core::PrepareLocalWrite for a bad draft; UNAVAILABLE if the commit failed
-  // (and for every later write: the failure is sticky).
+  // automatic directive receipts and cursor. A version refused on a link
+  // (kRejected) is skipped and the rest applied; in an import (`from` empty)
+  // it refuses the whole request. Errors (nothing stored): those of
+  // core::PrepareLocalWrite for a bad draft; PERMISSION_DENIED naming the
+  // record for a version of an import that is refused (a bad signature);
+  // UNAVAILABLE if the commit failed (and for every later write: the failure
+  // is sticky).
   absl::StatusOr<WriteResult> Write(WriteRequest req);
 
   // The current version of a record, or NOT_FOUND.
@@ -114,6 +125,8 @@ class Store {
   // Every origin with its highest sequence held.
   std::map<std::string, uint64_t> OriginMaxima() const;
   core::UnitTree Tree() const;
+  // Approximate bytes on disk and in memtables.
+  uint64_t ApproximateBytes() const;
   std::shared_ptr<const core::UnitTree> TreeSnapshot() const;
 
   // --- Hub views (LAYOUT.md, "Hub views") ---
@@ -148,7 +161,8 @@ class Store {
   struct Writer;
   struct Group;
   class Target;
-  Store(rocksdb::DB* db, core::NodePlace place);
+  Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
+        const core::KeyVerifier* verifier);
   absl::Status LoadState();
   absl::Status Lead(std::vector<Writer*>& writers);
   absl::StatusOr<WriteResult> Stage(const WriteRequest& req, Group& g);
@@ -160,6 +174,8 @@ class Store {
 
   std::unique_ptr<rocksdb::DB> db_;
   const core::NodePlace place_;
+  const core::Signer* const signer_;
+  const core::KeyVerifier* const verifier_;
 
   mutable std::mutex mu_;
   std::condition_variable outbox_cv_;

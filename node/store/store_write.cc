@@ -69,7 +69,7 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev) 
 
 absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
   Target target(this, &g);
-  core::ApplyContext ctx{place_, &clock_, req.wall_ms};
+  core::ApplyContext ctx{place_, &clock_, req.wall_ms, signer_, verifier_};
   WriteResult result;
   for (const v1::Record& draft : req.drafts) {
     ASSIGN_OR_RETURN(v1::Record rec, core::ApplyLocalDraft(target, draft, ctx));
@@ -83,6 +83,9 @@ absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
         result.version_outcomes.push_back(Outcome::kApplied);
         break;
       case core::ApplyDecision::kRejected:
+        if (req.from.empty()) {  // an import is taken whole or not at all
+          return absl::PermissionDeniedError(absl::StrCat("import refused: ", why));
+        }
         result.version_outcomes.push_back(Outcome::kRejected);
         result.rejections.push_back(std::move(why));
         break;

@@ -1,7 +1,9 @@
 #include "node/transport/admin_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "node/app/admin_token.h"
 #include "node/app/hub_views.h"
+#include "node/app/log.h"
 #include "node/core/kinds.h"
 #include "node/transport/grpc_status.h"
 
@@ -25,61 +27,84 @@ absl::Status CheckKind(const std::string& kind) {
 
 }  // namespace
 
-grpc::Status AdminService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+grpc::Status AdminService::Authorize(const grpc::ServerContext* ctx) const {
+  const auto& metadata = ctx->client_metadata();
+  auto it = metadata.find("authorization");
+  absl::string_view presented;
+  if (it != metadata.end()) presented = absl::string_view(it->second.data(), it->second.size());
+  if (app::AdminCredentialMatches(token_, presented)) return grpc::Status::OK;
+  app::Log("warn", "admin_refused",
+           {{"peer", ctx->peer()},
+            {"reason", it == metadata.end() ? "no credential" : "wrong credential"}});
+  return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "admin credential missing or wrong");
+}
+
+grpc::Status AdminService::Status(grpc::ServerContext* ctx, const v1::StatusRequest*,
                                   v1::StatusReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   *reply = node_->Status();
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Units(grpc::ServerContext*, const v1::UnitsRequest*,
+grpc::Status AdminService::Units(grpc::ServerContext* ctx, const v1::UnitsRequest*,
                                  v1::UnitsReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   *reply = node_->Units();
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Consolidate(grpc::ServerContext*, const v1::ConsolidateRequest* req,
+grpc::Status AdminService::Consolidate(grpc::ServerContext* ctx, const v1::ConsolidateRequest* req,
                                        v1::ConsolidateReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   return Answer(app::Consolidate(*node_, *req), reply);
 }
 
-grpc::Status AdminService::Missing(grpc::ServerContext*, const v1::MissingRequest* req,
+grpc::Status AdminService::Missing(grpc::ServerContext* ctx, const v1::MissingRequest* req,
                                    v1::MissingReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   return Answer(app::Missing(*node_, *req), reply);
 }
 
-grpc::Status AdminService::Track(grpc::ServerContext*, const v1::TrackRequest* req,
+grpc::Status AdminService::Track(grpc::ServerContext* ctx, const v1::TrackRequest* req,
                                  v1::TrackReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   return Answer(app::Track(*node_, *req), reply);
 }
 
-grpc::Status AdminService::Petitions(grpc::ServerContext*, const v1::PetitionsRequest* req,
+grpc::Status AdminService::Petitions(grpc::ServerContext* ctx, const v1::PetitionsRequest* req,
                                      v1::PetitionsReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   return Answer(app::Petitions(*node_, *req), reply);
 }
 
-grpc::Status AdminService::Search(grpc::ServerContext*, const v1::SearchRequest* req,
+grpc::Status AdminService::Search(grpc::ServerContext* ctx, const v1::SearchRequest* req,
                                   v1::SearchReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   return Answer(app::Search(*node_, *req), reply);
 }
 
-grpc::Status AdminService::Put(grpc::ServerContext*, const v1::PutRequest* req,
+grpc::Status AdminService::Put(grpc::ServerContext* ctx, const v1::PutRequest* req,
                                v1::PutReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   return Answer(node_->Put(req->record()), reply->mutable_record());
 }
 
-grpc::Status AdminService::Import(grpc::ServerContext*, const v1::ImportRequest* req,
+grpc::Status AdminService::Import(grpc::ServerContext* ctx, const v1::ImportRequest* req,
                                   v1::ImportReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   std::vector<v1::Record> records(req->records().begin(), req->records().end());
   return Answer(node_->Import(records), reply);
 }
 
-grpc::Status AdminService::Get(grpc::ServerContext*, const v1::GetRequest* req,
+grpc::Status AdminService::Get(grpc::ServerContext* ctx, const v1::GetRequest* req,
                                v1::Record* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   return Answer(node_->Get(req->id()), reply);
 }
 
-grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* req,
+grpc::Status AdminService::List(grpc::ServerContext* ctx, const v1::ListRequest* req,
                                 v1::ListReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   if (absl::Status s = CheckKind(req->kind()); !s.ok()) return ToGrpc(s);
   store::ListFilter f{req->kind(), req->unit(), req->period(), req->after_id(),
                       req->limit() == 0 || req->limit() > kMaxPage ? kMaxPage : req->limit()};
@@ -91,6 +116,7 @@ grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* req
 
 grpc::Status AdminService::Export(grpc::ServerContext* ctx, const v1::ExportRequest* req,
                                   grpc::ServerWriter<v1::Record>* writer) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
   if (absl::Status s = CheckKind(req->kind()); !s.ok()) return ToGrpc(s);
   store::ListFilter f{req->kind(), req->unit(), "", "", 0};
   bool cancelled = false;

@@ -1,6 +1,11 @@
 // gRPC adapter for council.v1.Admin: decodes, calls NodeService, encodes.
+// Every call must carry the node's admin credential (metadata
+// `authorization: Bearer <token>`, see node/app/admin_token.h); without it the
+// answer is UNAUTHENTICATED "admin credential missing or wrong".
 #ifndef COUNCIL_NODE_TRANSPORT_ADMIN_SERVICE_H_
 #define COUNCIL_NODE_TRANSPORT_ADMIN_SERVICE_H_
+
+#include <string>
 
 #include "council/v1/admin.grpc.pb.h"
 #include "node/app/node_service.h"
@@ -9,8 +14,9 @@ namespace council::transport {
 
 class AdminService final : public v1::Admin::Service {
  public:
-  // `node` must outlive this service.
-  explicit AdminService(app::NodeService* node) : node_(node) {}
+  // `node` must outlive this service; `token` is the admin credential.
+  AdminService(app::NodeService* node, std::string token)
+      : node_(node), token_(std::move(token)) {}
 
   grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*, v1::StatusReply*) override;
   grpc::Status Units(grpc::ServerContext*, const v1::UnitsRequest*, v1::UnitsReply*) override;
@@ -29,7 +35,12 @@ class AdminService final : public v1::Admin::Service {
                       grpc::ServerWriter<v1::Record>*) override;
 
  private:
+  // The one admission check, first thing in every handler: OK iff the call
+  // carries the admin credential.
+  grpc::Status Authorize(const grpc::ServerContext* ctx) const;
+
   app::NodeService* node_;
+  const std::string token_;
 };
 
 }  // namespace council::transport

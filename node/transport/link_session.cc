@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "node/app/log.h"
+#include "node/core/signing.h"
 #include "node/core/validate.h"
 
 namespace council::transport {
@@ -33,6 +34,7 @@ void LinkSession::Stop() {
 }
 
 bool LinkSession::Send(const v1::LinkMessage& msg) {
+  node_->metrics().BytesSent(peer_, msg.ByteSizeLong());
   std::lock_guard<std::mutex> lock(write_mu_);
   return stream_->Write(msg);
 }
@@ -120,12 +122,13 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
         }
         req.versions.push_back(r);
       }
-      absl::StatusOr<store::WriteResult> written = store_.Write(std::move(req));
+      absl::StatusOr<store::WriteResult> written = node_->Commit(std::move(req));
       if (!written.ok()) {
         *error = std::string(written.status().message());
         return false;
       }
-      for (const std::string& why : written->rejections) Refuse("unauthorized", 1, why);
+      // "unauthorized" (core/authorize.h) or "bad_signature" (core/signing.h).
+      for (const std::string& why : written->rejections) Refuse(core::RefusalReason(why), 1, why);
       if (written->stale > 0) {
         Refuse("stale", written->stale, "older versions than those held were ignored");
       }
@@ -144,6 +147,7 @@ std::string LinkSession::ReceiveLoop() {
   std::string error;
   while (!stop_ && stream_->Read(&msg)) {
     int64_t now = node_->NowMillis();
+    node_->metrics().BytesReceived(peer_, msg.ByteSizeLong());
     if (msg.has_batch()) {
       if (!HandleBatch(msg.batch(), &error)) return error.empty() ? "stream closed" : error;
       node_->links().Exchanged(peer_, msg.batch().head(), now);

@@ -7,6 +7,7 @@
 #include "node/app/log.h"
 #include "node/transport/channel_args.h"
 #include "node/transport/link_session.h"
+#include "node/transport/tls.h"
 
 namespace council::transport {
 namespace {
@@ -27,8 +28,13 @@ class ClientStream : public MessageStream {
 
 }  // namespace
 
-ParentLink::ParentLink(app::NodeService* node, std::string address)
-    : node_(node), address_(std::move(address)), rng_(std::random_device{}()) {}
+ParentLink::ParentLink(app::NodeService* node, std::string address,
+                       std::shared_ptr<grpc::ChannelCredentials> credentials, bool bind_units)
+    : node_(node),
+      address_(std::move(address)),
+      credentials_(std::move(credentials)),
+      bind_units_(bind_units),
+      rng_(std::random_device{}()) {}
 
 ParentLink::~ParentLink() { Stop(); }
 
@@ -47,7 +53,7 @@ void ParentLink::Stop() {
 
 bool ParentLink::RunOnce(std::string* why) {
   const std::string parent = node_->identity().parent_unit();
-  auto channel = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(),
+  auto channel = grpc::CreateCustomChannel(address_, credentials_,
                                            LinkChannelArgs());
   auto stub = v1::Sync::NewStub(channel);
   grpc::ClientContext ctx;
@@ -61,8 +67,24 @@ bool ParentLink::RunOnce(std::string* why) {
   LinkSession session(node_, &adapter, parent);
   bool established = false;
   v1::LinkMessage reply;
-  if (stream->Write(HelloFor(*node_, parent)) && stream->Read(&reply) && reply.has_hello()) {
-    if (reply.hello().unit() != parent) {
+  // The call already ended (refused by the parent, TLS handshake failed...):
+  // Finish() then has the parent's reason, which a cancel would replace.
+  bool ended = !stream->Write(HelloFor(*node_, parent)) || !stream->Read(&reply);
+  if (!ended && reply.has_hello()) {
+    // Nothing the peer sends is used before its certificate is checked.
+    absl::StatusOr<std::string> named =
+        bind_units_ ? PeerUnit(*ctx.auth_context()) : absl::StatusOr<std::string>(parent);
+    if (!named.ok() || *named != parent) {
+      *why = absl::StrCat("parent at ", address_, " refused: ",
+                          named.ok() ? absl::StrCat("its certificate names unit ", *named,
+                                                    ", not the parent unit ", parent)
+                                     : std::string(named.status().message()));
+      node_->links().RefusedLink(parent, "parent", "certificate", *why);
+      app::Log("warn", "link_refused", {{"peer", parent},
+                                        {"cert_unit", named.ok() ? *named : ""},
+                                        {"addr", address_},
+                                        {"reason", *why}});
+    } else if (reply.hello().unit() != parent) {
       *why = absl::StrCat("node at ", address_, " is unit ", reply.hello().unit(),
                           ", not the parent ", parent);
     } else {
@@ -77,7 +99,7 @@ bool ParentLink::RunOnce(std::string* why) {
       *why = session.Run(reply.hello());
     }
   }
-  ctx.TryCancel();
+  if (!ended || established) ctx.TryCancel();
   grpc::Status status = stream->Finish();
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "grpcpp/client_context.h"
+#include "grpcpp/security/credentials.h"
 #include "node/app/node_service.h"
 #include "node/core/backoff.h"
 
@@ -22,7 +23,12 @@ class LinkSession;
 class ParentLink {
  public:
   // `node` must outlive this object. REQUIRES: node's identity names a parent.
-  ParentLink(app::NodeService* node, std::string address);
+  // Dials `address` with `credentials`; with `bind_units` (mutual TLS) the
+  // parent's certificate must name the parent unit, or the link is refused
+  // (logged as link_refused, counted as refused "certificate") and redialled
+  // later like any failure.
+  ParentLink(app::NodeService* node, std::string address,
+             std::shared_ptr<grpc::ChannelCredentials> credentials, bool bind_units);
   ~ParentLink();  // Stop()s
 
   void Start();
@@ -35,6 +41,8 @@ class ParentLink {
 
   app::NodeService* node_;
   const std::string address_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  const bool bind_units_;
   core::BackoffPolicy policy_;
   std::mt19937_64 rng_;
 

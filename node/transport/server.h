@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 
 namespace council::transport {
@@ -17,10 +18,12 @@ struct RunningServer {
 };
 
 // Starts a server on `address` (HOST:PORT, port 0 picks a free one) with the
-// given services, gRPC health checking and server reflection.
+// given services, gRPC health checking and server reflection, accepting
+// connections with `credentials` (plaintext if null).
 // `services` must outlive the server. UNAVAILABLE if the address cannot be bound.
-absl::StatusOr<RunningServer> StartServer(const std::string& address,
-                                          const std::vector<grpc::Service*>& services);
+absl::StatusOr<RunningServer> StartServer(
+    const std::string& address, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
 
 }  // namespace council::transport
 

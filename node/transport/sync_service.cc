@@ -4,6 +4,7 @@
 #include "node/app/log.h"
 #include "node/core/ids.h"
 #include "node/transport/link_session.h"
+#include "node/transport/tls.h"
 
 namespace council::transport {
 namespace {
@@ -38,6 +39,22 @@ grpc::Status SyncService::Link(grpc::ServerContext* ctx,
   }
   if (!core::ValidateUnitId(hello.unit()).ok() || hello.unit() == self) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat("bad unit '", hello.unit(), "'"));
+  }
+  if (bind_units_) {
+    // The link speaks for the unit its certificate names, and no other.
+    absl::StatusOr<std::string> named = PeerUnit(*ctx->auth_context());
+    if (!named.ok() || *named != hello.unit()) {
+      std::string why = named.ok() ? absl::StrCat("certificate names unit ", *named,
+                                                  ", but the hello claims unit ", hello.unit())
+                                   : std::string(named.status().message());
+      node_->links().RefusedLink(hello.unit(), "child", "certificate", why);
+      app::Log("warn", "link_refused", {{"peer", hello.unit()},
+                                        {"cert_unit", named.ok() ? *named : ""},
+                                        {"addr", ctx->peer()},
+                                        {"reason", why}});
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                          absl::StrCat("link refused: ", why));
+    }
   }
   if (hello.parent_unit() != self) {
     app::Log("warn", "link_refused", {{"peer", hello.unit()}, {"peer_parent", hello.parent_unit()}});

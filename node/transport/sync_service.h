@@ -15,11 +15,15 @@ class LinkSession;
 
 class SyncService final : public v1::Sync::Service {
  public:
-  // `node` must outlive the service.
-  explicit SyncService(app::NodeService* node) : node_(node) {}
+  // `node` must outlive the service. With `bind_units` (mutual TLS), a
+  // child's certificate must name the unit of its Hello.
+  SyncService(app::NodeService* node, bool bind_units) : node_(node), bind_units_(bind_units) {}
 
-  // Accepts a child whose Hello names this node as its parent. A newer link
-  // from the same child replaces the older one.
+  // Accepts a child whose Hello names this node as its parent (and, with
+  // bind_units, whose certificate names exactly the unit of its Hello: else
+  // PERMISSION_DENIED, logged as link_refused and counted in the status of
+  // that unit's link as refused "certificate"). A newer link from the same
+  // child replaces the older one.
   grpc::Status Link(grpc::ServerContext* ctx,
                     grpc::ServerReaderWriter<v1::LinkMessage, v1::LinkMessage>* stream) override;
 
@@ -28,6 +32,7 @@ class SyncService final : public v1::Sync::Service {
 
  private:
   app::NodeService* node_;
+  const bool bind_units_;
   std::mutex mu_;
   std::map<std::string, LinkSession*> sessions_;  // guarded by mu_
   bool stopping_ = false;                         // guarded by mu_

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "node_test.h"
+#include "signed_origin.h"
 
 namespace council::itest {
 namespace {
@@ -310,12 +311,16 @@ class CtlListTest : public NodeTest {
                     "--competent-level", "province"});
     r3_ = CreateOk({"report", "create", "--period", "2023-YTD08", "--title",
                     "Báo cáo 8 tháng (bổ sung)"});
-    // A report of another origin, imported as a complete version.
+    // A report of another origin, imported as a complete version signed by
+    // that origin, after the origin's own unit record (which carries its key).
+    SignedOrigin commune("21550", "522", v1::LEVEL_COMMUNE);
+    v1::Record report;
+    report.mutable_doc()->set_title("Báo cáo của phường");
+    report.mutable_report()->set_period("2023-YTD08");
+    (*report.mutable_report()->mutable_metrics())["sessions_held"] = 2;
     RunResult imp = Ctl({"import", "--file", "-"},
-                        R"({"id":"21550:4","origin":"21550","seq":"4","version":1,)"
-                        R"("hlc":"110859593711206400","doc":{"title":"Báo cáo của phường"},)"
-                        R"("report":{"period":"2023-YTD08","metrics":{"sessions_held":"2"}}})"
-                        "\n");
+                        JsonLine(commune.UnitRecord()) +
+                            JsonLine(commune.Version(report, 4, 110859593711206400ull)));
     ASSERT_EQ(imp.exit_code, 0) << Describe(imp);
   }
   std::vector<std::string> own_unit_ids_;
@@ -331,7 +336,7 @@ TEST_F(CtlListTest, Filters) {
   EXPECT_EQ(ListIds({"--period", "2023-YTD08", "--kind", "report"}),
             (std::vector<std::string>{"21550:4", r1_, r3_}));
   EXPECT_EQ(ListIds({"--period", "2023-H1"}), std::vector<std::string>{r2_});
-  EXPECT_EQ(ListIds({"--unit", "21550"}), std::vector<std::string>{"21550:4"});
+  EXPECT_EQ(ListIds({"--unit", "21550"}), (std::vector<std::string>{"21550:1", "21550:4"}));
   std::vector<std::string> own = ListIds({"--unit", "522"});
   EXPECT_EQ(own.size(), own_unit_ids_.size() + 5);
   EXPECT_TRUE(std::is_sorted(own.begin(), own.end(), [](const std::string& a, const std::string& b) {
@@ -348,7 +353,7 @@ TEST_F(CtlListTest, Limit) {
             (std::vector<std::string>{"21550:4", r1_}));
   EXPECT_EQ(ListIds({"--limit", "1"}).size(), 1u);
   std::vector<std::string> all = ListIds();
-  EXPECT_EQ(all.size(), own_unit_ids_.size() + 6);
+  EXPECT_EQ(all.size(), own_unit_ids_.size() + 7);  // + 21550's unit record
   EXPECT_EQ(ListIds({"--limit", "0"}), all);
   EXPECT_EQ(ListIds({"--limit", "1000"}), all);
 }
@@ -376,7 +381,7 @@ TEST_F(CtlListTest, StatusCountsRecordsByKind) {
   EXPECT_EQ(counts["report"], 4u);
   EXPECT_EQ(counts["conclusion"], 1u);
   EXPECT_EQ(counts["petition"], 1u);
-  EXPECT_EQ(counts["unit"], own_unit_ids_.size());
+  EXPECT_EQ(counts["unit"], own_unit_ids_.size() + 1);  // + 21550's
   EXPECT_EQ(counts["directive"], 0u);
   // The human view names the unit too.
   RunResult human = Ctl({"status"});

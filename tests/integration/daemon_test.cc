@@ -139,7 +139,8 @@ TEST_F(DaemonTest, StartupErrors) {
   // No unit on a fresh directory.
   std::string fresh = temp_.Sub("fresh");
   ExpectStartupError(RunCouncild({CouncildPath(), "--data-dir", fresh, "--level", "commune",
-                                  "--name", "HĐND xã", "--admin-listen", "127.0.0.1:0"}),
+                                  "--name", "HĐND xã", "--admin-listen", "127.0.0.1:0",
+                                  "--insecure"}),
                      {"--unit"});
   EXPECT_FALSE(std::filesystem::exists(fresh)) << "a refused first start created its data dir";
   // A bad level.
@@ -196,7 +197,8 @@ TEST_F(DaemonTest, ConfigFileWithFlagOverrides) {
                                              "level: LEVEL_COMMUNE\n"
                                              "name: \"HĐND phường Phổ Vinh\"\n"
                                              "parent_unit: \"522\"\n"
-                                             "admin_listen: \"127.0.0.1:7101\"\n")));
+                                             "admin_listen: \"127.0.0.1:7101\"\n"
+                                             "insecure: true\n")));
   auto p = Subprocess::Start({CouncildPath(), "--config", config, "--name",
                               "HĐND phường Phổ Vinh (mới)", "--admin-listen", "127.0.0.1:0"});
   ASSERT_TRUE(p.ok()) << p.status();
@@ -212,6 +214,7 @@ TEST_F(DaemonTest, ConfigFileWithFlagOverrides) {
     std::this_thread::sleep_for(milliseconds(10));
   }
   ASSERT_FALSE(addr.empty()) << "no admin.addr; stderr: " << (*p)->Stderr();
+  RegisterAdminToken(addr, dir + "/admin.token");
   RunResult status = RunCtl(addr, {"--json", "status"});
   ASSERT_EQ(status.exit_code, 0) << Describe(status);
   v1::StatusReply s;

@@ -17,6 +17,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -33,6 +35,7 @@ const char* CouncilctlPath() { return COUNCILCTL_PATH; }
 std::string FixturePath(const std::string& name) {
   return absl::StrCat(COUNCIL_FIXTURES_DIR, "/", name);
 }
+std::string PkiScriptPath() { return absl::StrCat(COUNCIL_SOURCE_DIR, "/deploy/pki.sh"); }
 
 std::string Describe(const RunResult& r) {
   return absl::StrCat(r.timed_out ? "timed out" : absl::StrCat("exit ", r.exit_code),
@@ -250,11 +253,54 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_dat
   return result;
 }
 
+namespace {
+
+std::mutex& TokenMutex() {
+  static std::mutex mu;
+  return mu;
+}
+// Admin address -> token file of the node last started there.
+std::map<std::string, std::string>& TokenFiles() {
+  static auto* files = new std::map<std::string, std::string>();
+  return *files;
+}
+
+}  // namespace
+
+void RegisterAdminToken(const std::string& node, const std::string& token_file) {
+  std::lock_guard<std::mutex> lock(TokenMutex());
+  TokenFiles()[node] = token_file;
+}
+
+std::vector<std::string> CtlArgv(const std::string& node, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CouncilctlPath(), "--node", node};
+  {
+    std::lock_guard<std::mutex> lock(TokenMutex());
+    auto it = TokenFiles().find(node);
+    if (it != TokenFiles().end()) {
+      argv.push_back("--token-file");
+      argv.push_back(it->second);
+    }
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 RunResult RunCtl(const std::string& node, const std::vector<std::string>& args,
                  const std::string& stdin_data, milliseconds timeout) {
-  std::vector<std::string> argv = {CouncilctlPath(), "--node", node};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, stdin_data, timeout);
+  return Run(CtlArgv(node, args), stdin_data, timeout);
+}
+
+absl::StatusOr<TlsPaths> MakePki(const std::string& dir, const std::string& unit,
+                                 const std::vector<std::string>& hosts) {
+  RunResult init = Run({"/bin/bash", PkiScriptPath(), "init", dir}, "", milliseconds(30000));
+  if (init.exit_code != 0) return absl::InternalError("pki.sh init: " + Describe(init));
+  std::vector<std::string> argv = {"/bin/bash", PkiScriptPath(), "issue", dir, unit};
+  argv.insert(argv.end(), hosts.begin(), hosts.end());
+  RunResult issue = Run(argv, "", milliseconds(30000));
+  if (issue.exit_code != 0) return absl::InternalError("pki.sh issue: " + Describe(issue));
+  return TlsPaths{dir + "/ca.crt", absl::StrCat(dir, "/", unit, "/node.crt"),
+                  absl::StrCat(dir, "/", unit, "/node.key")};
 }
 
 // --------------------------------------------------------------- NodeProcess
@@ -266,6 +312,16 @@ std::vector<std::string> CouncildArgs(const std::string& data_dir, const NodeOpt
   if (!o.parent_unit.empty()) {
     argv.push_back("--parent-unit");
     argv.push_back(o.parent_unit);
+  }
+  if (o.tls) {
+    argv.insert(argv.end(), {"--tls-ca", o.tls->ca, "--tls-cert", o.tls->cert, "--tls-key",
+                             o.tls->key});
+  } else if (o.insecure) {
+    argv.push_back("--insecure");
+  }
+  if (!o.admin_token_file.empty()) {
+    argv.push_back("--admin-token-file");
+    argv.push_back(o.admin_token_file);
   }
   argv.insert(argv.end(), o.extra_args.begin(), o.extra_args.end());
   return argv;
@@ -281,6 +337,8 @@ absl::StatusOr<std::unique_ptr<NodeProcess>> NodeProcess::Start(const std::strin
 
   std::unique_ptr<NodeProcess> node(new NodeProcess());
   node->data_dir_ = data_dir;
+  node->token_file_ = options.admin_token_file.empty() ? data_dir + "/admin.token"
+                                                       : options.admin_token_file;
   absl::StatusOr<std::unique_ptr<Subprocess>> p = Subprocess::Start(CouncildArgs(data_dir, options));
   if (!p.ok()) return p.status();
   node->process_ = *std::move(p);
@@ -291,6 +349,7 @@ absl::StatusOr<std::unique_ptr<NodeProcess>> NodeProcess::Start(const std::strin
     std::optional<std::string> content = ReadFile(addr_file);
     if (content.has_value() && !content->empty() && content->back() == '\n') {
       node->admin_addr_ = TrimNewlines(*content);
+      RegisterAdminToken(node->admin_addr_, node->token_file_);
       return node;
     }
     if (!node->process_->Running()) {

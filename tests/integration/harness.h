@@ -30,6 +30,8 @@ using std::chrono::milliseconds;
 // Paths compiled in by CMake.
 const char* CouncildPath();
 const char* CouncilctlPath();
+// deploy/pki.sh in the source tree.
+std::string PkiScriptPath();
 // tests/fixtures in the source tree, without a trailing slash.
 std::string FixturePath(const std::string& name);
 
@@ -82,18 +84,43 @@ class Subprocess {
 RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_data = "",
               milliseconds timeout = milliseconds(30000));
 
-// councilctl --node `node` args...
+// The councilctl command line `councilctl --node NODE [--token-file F] args...`:
+// the admin token file of the node started at that address, if a
+// NodeProcess (or RegisterAdminToken) made it known.
+std::vector<std::string> CtlArgv(const std::string& node, const std::vector<std::string>& args);
+// Makes `token_file` the admin credential RunCtl presents to `node`
+// (NodeProcess::Start does this for the nodes it starts).
+void RegisterAdminToken(const std::string& node, const std::string& token_file);
+
+// Runs CtlArgv(node, args).
 RunResult RunCtl(const std::string& node, const std::vector<std::string>& args,
                  const std::string& stdin_data = "",
                  milliseconds timeout = milliseconds(30000));
+
+// A node's TLS files (deploy/pki.sh makes them; see MakePki).
+struct TlsPaths {
+  std::string ca;
+  std::string cert;
+  std::string key;
+};
 
 struct NodeOptions {
   std::string unit = "522";
   std::string level = "district";
   std::string name = "HĐND thị xã Đức Phổ";
   std::string parent_unit = "51";
+  // Node links: mutual TLS with these files if set; else --insecure if
+  // `insecure` (the default); else neither flag (a refused start).
+  std::optional<TlsPaths> tls;
+  bool insecure = true;
+  std::string admin_token_file;         // --admin-token-file; "" for <data-dir>/admin.token
   std::vector<std::string> extra_args;  // appended to the command line
 };
+
+// Runs deploy/pki.sh from the source tree: `init dir` (idempotent), then
+// `issue dir unit hosts...`; the node's TLS files. Errors carry pki.sh's output.
+absl::StatusOr<TlsPaths> MakePki(const std::string& dir, const std::string& unit,
+                                 const std::vector<std::string>& hosts = {});
 
 // The councild command line for `data_dir` and `options` (admin on port 0).
 std::vector<std::string> CouncildArgs(const std::string& data_dir, const NodeOptions& options);
@@ -113,6 +140,8 @@ class NodeProcess {
   // "127.0.0.1:PORT", from admin.addr.
   const std::string& admin_addr() const { return admin_addr_; }
   const std::string& data_dir() const { return data_dir_; }
+  // The node's admin credential file (registered for RunCtl).
+  const std::string& token_file() const { return token_file_; }
   pid_t pid() const { return process_->pid(); }
   bool Running() { return process_->Running(); }
 
@@ -122,9 +151,12 @@ class NodeProcess {
   int Kill();
   std::string Stderr() const { return process_->Stderr(); }
 
-  // councilctl --node admin_addr() args...
+  // councilctl --node admin_addr() args...,   // with this node's admin token file.
   RunResult Ctl(const std::vector<std::string>& args, const std::string& stdin_data = "") const {
-    return RunCtl(admin_addr_, args, stdin_data);
+    std::vector<std::string> argv = {CouncilctlPath(), "--node", admin_addr_, "--token-file",
+                                     token_file_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv, stdin_data);
   }
 
  private:
@@ -132,6 +164,7 @@ class NodeProcess {
   std::unique_ptr<Subprocess> process_;
   std::string data_dir_;
   std::string admin_addr_;
+  std::string token_file_;
 };
 
 // Reads a whole file; nullopt if it cannot be read.

@@ -237,14 +237,23 @@ TEST_F(JsonRoundTripTest, OlderVersionNeverOverwritesNewer) {
   EXPECT_TRUE(SameRecords(b->Ctl({"export", "--unit", "522"}).out, from_a));
 
   // A replica that first sees version 1 moves to version 2 when it arrives.
+  // It takes version 1 only with the origin's unit record, which carries
+  // the key the record is signed with (node/core/signing.h).
   std::unique_ptr<NodeProcess> c = StartB("c");
   ASSERT_TRUE(c);
-  ASSERT_EQ(c->Ctl({"import", "--file", temp().Sub("old.jsonl")}).exit_code, 0);
+  RunResult keyless = c->Ctl({"import", "--file", temp().Sub("old.jsonl")});
+  ExpectOneLineError(keyless, 1, {amended_, "unknown key"});
+  const std::string unit_line = TrimNewlines(Ctl({"--json", "show", "522:1"}).out);
+  const std::string old_with_key =
+      WriteTemp("old-with-key.jsonl", unit_line + "\n" + amended_v1_line_ + "\n");
+  RunResult first = c->Ctl({"import", "--file", old_with_key});
+  ASSERT_EQ(first.exit_code, 0) << Describe(first);
+  EXPECT_EQ(first.out, "imported 2 records (0 created, 2 applied, 0 unchanged)\n");
   RunResult newer = c->Ctl({"import", "--file", temp().Sub("a.jsonl")});
   ASSERT_EQ(newer.exit_code, 0) << Describe(newer);
   const size_t n = Lines(from_a).size();
-  EXPECT_EQ(newer.out, absl::StrCat("imported ", n, " records (0 created, ", n,
-                                    " applied, 0 unchanged)\n"));
+  EXPECT_EQ(newer.out, absl::StrCat("imported ", n, " records (0 created, ", n - 1,
+                                    " applied, 1 unchanged)\n"));
   EXPECT_TRUE(SameRecords(c->Ctl({"export", "--unit", "522"}).out, from_a));
 }
 
@@ -276,7 +285,10 @@ TEST_F(JsonRoundTripTest, DirectiveArrivingAtItsTargetIsReceivedOnce) {
                                 "--due", "2023-12-20", "--to", "21550"});
   std::string to_other = CreateOk({"directive", "issue", "--title", "Gửi xã Phổ Ninh",
                                    "--due", "2023-12-20", "--to", "21553"});
-  std::string lines = TrimNewlines(Ctl({"--json", "show", to_us}).out) + "\n" +
+  // The issuer's unit record first: it carries the key the directives are
+  // signed with.
+  std::string lines = TrimNewlines(Ctl({"--json", "show", "522:1"}).out) + "\n" +
+                      TrimNewlines(Ctl({"--json", "show", to_us}).out) + "\n" +
                       TrimNewlines(Ctl({"--json", "show", to_other}).out) + "\n";
   std::string file = WriteTemp("directives.jsonl", lines);
 
@@ -292,7 +304,7 @@ TEST_F(JsonRoundTripTest, DirectiveArrivingAtItsTargetIsReceivedOnce) {
 
   RunResult imported = (*c)->Ctl({"import", "--file", file});
   ASSERT_EQ(imported.exit_code, 0) << Describe(imported);
-  EXPECT_EQ(imported.out, "imported 2 records (0 created, 2 applied, 0 unchanged)\n");
+  EXPECT_EQ(imported.out, "imported 3 records (0 created, 3 applied, 0 unchanged)\n");
   auto receipts = [&] {
     std::vector<v1::Record> out;
     for (const std::string& line :
@@ -310,7 +322,7 @@ TEST_F(JsonRoundTripTest, DirectiveArrivingAtItsTargetIsReceivedOnce) {
 
   RunResult again = (*c)->Ctl({"import", "--file", file});
   ASSERT_EQ(again.exit_code, 0) << Describe(again);
-  EXPECT_EQ(again.out, "imported 2 records (0 created, 0 applied, 2 unchanged)\n");
+  EXPECT_EQ(again.out, "imported 3 records (0 created, 0 applied, 3 unchanged)\n");
   EXPECT_EQ(receipts().size(), 1u) << "a duplicate delivery made a second receipt";
   EXPECT_EQ((*c)->Stop(), 0);
 }

@@ -82,7 +82,7 @@ TEST_F(ReplicationCrashTest, DistrictKilledMidSyncConvergesWithoutDuplicates) {
 
   // The import runs in the background while the district syncs.
   absl::StatusOr<std::unique_ptr<Subprocess>> import = Subprocess::Start(
-      {CouncilctlPath(), "--node", tree().admin_addr("21550"), "import", "--file", file});
+      CtlArgv(tree().admin_addr("21550"), {"import", "--file", file}));
   ASSERT_TRUE(import.ok()) << import.status();
 
   uint64_t at_district = 0;

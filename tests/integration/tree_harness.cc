@@ -117,6 +117,8 @@ int CouncilTree::PickPort() {
   return -1;
 }
 
+void CouncilTree::EnableTls(std::string pki_dir) { pki_dir_ = std::move(pki_dir); }
+
 void CouncilTree::Add(const UnitSpec& spec) {
   if (!spec.parent.empty() && !members_.count(spec.parent)) {
     ADD_FAILURE() << "parent " << spec.parent << " of " << spec.unit << " not added first";
@@ -140,6 +142,11 @@ absl::Status CouncilTree::StartMember(Member& m) {
   if (!m.spec.parent.empty()) {
     o.extra_args.push_back("--parent");
     o.extra_args.push_back(listen_addr(m.spec.parent));
+  }
+  if (tls()) {
+    absl::StatusOr<TlsPaths> paths = MakePki(pki_dir_, m.spec.unit);
+    if (!paths.ok()) return paths.status();
+    o.tls = *paths;
   }
   absl::StatusOr<std::unique_ptr<NodeProcess>> p = NodeProcess::Start(m.data_dir, o);
   if (!p.ok()) return p.status();
@@ -237,7 +244,11 @@ std::string CouncilTree::data_dir(const std::string& unit) const { return member
 
 RunResult CouncilTree::Ctl(const std::string& unit, const std::vector<std::string>& args,
                            milliseconds timeout) {
-  return RunCtl(admin_addr(unit), args, "", timeout);
+  NodeProcess& n = node(unit);
+  std::vector<std::string> argv = {CouncilctlPath(), "--node", n.admin_addr(), "--token-file",
+                                   n.token_file()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Run(argv, "", timeout);
 }
 
 absl::StatusOr<std::string> CouncilTree::Create(const std::string& unit,

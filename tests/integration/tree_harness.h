@@ -72,6 +72,12 @@ class CouncilTree {
   CouncilTree(const CouncilTree&) = delete;
   CouncilTree& operator=(const CouncilTree&) = delete;
 
+  // From now on, nodes start with mutual TLS: certificates made with
+  // deploy/pki.sh in `pki_dir` (one CA; each unit's own certificate, issued
+  // when the unit first starts). Without this call, nodes run --insecure.
+  void EnableTls(std::string pki_dir);
+  bool tls() const { return !pki_dir_.empty(); }
+
   // Registers a node and picks its listen port. REQUIRES: its parent, if
   // any, was added before.
   void Add(const UnitSpec& spec);
@@ -148,6 +154,7 @@ class CouncilTree {
   std::string SyncGap(const std::string& unit);
 
   std::string root_dir_;
+  std::string pki_dir_;  // EnableTls()
   std::vector<std::string> order_;  // Add order: parents before children
   std::map<std::string, Member> members_;
   std::set<int> ports_;

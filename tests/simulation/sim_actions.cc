@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "node/core/ids.h"
+#include "node/core/serialize.h"
 #include "tests/simulation/sim_world.h"
 
 namespace council::sim {
@@ -11,6 +12,7 @@ namespace {
 v1::Record Titled(const std::string& title) {
   v1::Record r;
   r.mutable_doc()->set_title(title);
+  r.set_text("Nội dung văn bản: " + title + ".");
   return r;
 }
 
@@ -132,6 +134,26 @@ bool World::ShouldHold(const std::string& n, const v1::Record& r) const {
   }
 }
 
+bool World::RelayBetween(const std::string& a, const std::string& b) const {
+  const std::string& t = tamperer_;
+  if (t.empty() || t == a || t == b) return false;
+  // On the path iff it is an ancestor of exactly one end, or the lowest
+  // common ancestor of both.
+  bool above_a = AncestorOrSelf(t, a), above_b = AncestorOrSelf(t, b);
+  if (above_a != above_b) return true;
+  if (!above_a) return false;
+  for (const std::string& child : ids_) {
+    bool lower_common = AncestorOrSelf(child, a) && AncestorOrSelf(child, b);
+    if (parent_.at(child) == t && lower_common) return false;
+  }
+  return true;
+}
+
+bool World::MustHold(const std::string& n, const v1::Record& r) const {
+  if (!r.has_unit() && r.origin() != tamperer_ && RelayBetween(r.origin(), n)) return false;
+  return ShouldHold(n, r);
+}
+
 std::vector<std::string> World::Check() {
   std::vector<std::string> bad;
   std::map<std::string, v1::Record> all;  // every record, as its origin holds it
@@ -140,12 +162,23 @@ std::vector<std::string> World::Check() {
       if (r.origin() == id) all[rid] = r;
     }
   }
+  FakeVerifier verifier;
   for (const std::string& id : ids_) {
     SimNode& n = Node(id);
     for (const std::string& d : n.Duplicates()) bad.push_back(id + " applied twice: " + d);
+    for (const auto& [rid, r] : n.records()) {  // nothing altered or forged is held
+      if (!verifier.Verify(SimKeyOf(r.origin()), core::SigningBytes(r), r.signature())) {
+        bad.push_back(id + " holds " + rid + " v" + std::to_string(r.version()) +
+                      " not as its origin signed it");
+      }
+    }
+    if (tamperer_.empty() && n.refused()["bad_signature"] > 0) {
+      bad.push_back(id + " refused " + std::to_string(n.refused()["bad_signature"]) +
+                    " versions of an honest network for their signature");
+    }
     for (const auto& [rid, r] : all) {
       auto held = n.records().find(rid);
-      bool should = ShouldHold(id, r);
+      bool should = MustHold(id, r);
       if (should && held == n.records().end()) {
         bad.push_back(id + " lacks " + rid + " (" + core::KindName(r) + ")");
       } else if (should && held->second.version() != r.version()) {
@@ -164,7 +197,8 @@ std::vector<std::string> World::Check() {
         receipts += r.origin() == t && r.author() == "councild" &&
                     r.directive_update().directive_id() == rid;
       }
-      if (receipts != 1) {
+      int expected = MustHold(t, d) ? 1 : 0;  // the relay may have kept it away
+      if (receipts != expected) {
         bad.push_back(t + " has " + std::to_string(receipts) + " receipts for " + rid);
       }
     }

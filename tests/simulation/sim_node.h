@@ -11,13 +11,14 @@
 #include "node/core/apply.h"
 #include "node/core/kinds.h"
 #include "node/core/link.h"
+#include "tests/simulation/fake_signing.h"
 
 namespace council::sim {
 
 class SimNode : public core::ApplyTarget {
  public:
   SimNode(std::string self, std::string parent, v1::Level level)
-      : place_{std::move(self), std::move(parent)}, level_(level) {}
+      : place_{std::move(self), std::move(parent)}, level_(level), signer_(SimKeyOf(place_.self)) {}
 
   // --- core::ApplyTarget over maps; every write is durable at once. ---
   absl::StatusOr<std::optional<v1::Record>> Current(const std::string& id) override {
@@ -50,7 +51,12 @@ class SimNode : public core::ApplyTarget {
     return absl::OkStatus();
   }
 
-  core::ApplyContext Context(int64_t now_ms) { return {place_, &clock_, now_ms}; }
+  // Signs this node's versions with SimKeyOf(self) and checks everyone's.
+  core::ApplyContext Context(int64_t now_ms) {
+    return {place_, &clock_, now_ms, &signer_, &verifier_};
+  }
+  // Versions from links that ApplyVersion refused, by core::RefusalReason.
+  std::map<std::string, int>& refused() { return refused_; }
 
   const core::NodePlace& place() const { return place_; }
   v1::Level level() const { return level_; }
@@ -75,6 +81,9 @@ class SimNode : public core::ApplyTarget {
   core::NodePlace place_;
   v1::Level level_;
   core::HybridClock clock_;
+  FakeSigner signer_;
+  FakeVerifier verifier_;
+  std::map<std::string, int> refused_;
   std::map<std::string, v1::Record> current_;
   std::map<std::string, uint64_t> origin_max_;
   core::UnitTree tree_;

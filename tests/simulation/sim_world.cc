@@ -93,6 +93,9 @@ void World::Pump(SimNode& n, const std::string& peer, uint64_t epoch, const Faul
     Msg m = Msg::Of(Msg::kBatch, n.place().self, peer, epoch, s.sender.next(),
                     std::min<uint64_t>(out.size(), s.sender.next() + kBatchRecords - 1));
     m.records.assign(out.begin() + (m.a - 1), out.begin() + m.b);
+    if (n.place().self == tamperer_) {
+      for (v1::Record& r : m.records) Tamper(r);
+    }
     if (s.sender.in_flight() == 0) s.last_progress = now_;
     s.sender.OnSent(m.b);
     Send(std::move(m), f, on);
@@ -132,7 +135,10 @@ void World::Deliver(const Msg& m, const Faults& f, bool on) {
       return;
     case core::BatchCheck::kApply:
       for (const v1::Record& r : m.records) {
-        (void)core::ApplyVersion(n, r, m.from, n.Context(now_ * 1000));
+        std::string why;
+        absl::StatusOr<core::ApplyDecision> d =
+            core::ApplyVersion(n, r, m.from, n.Context(now_ * 1000), &why);
+        if (d.ok() && *d == core::ApplyDecision::kRejected) ++n.refused()[core::RefusalReason(why)];
       }
       cursor = m.b;
       break;
@@ -140,6 +146,25 @@ void World::Deliver(const Msg& m, const Faults& f, bool on) {
       break;
   }
   Send(Msg::Of(Msg::kAck, m.to, m.from, m.epoch, cursor, n.outbox(m.from).size()), f, on);
+}
+
+void World::Tamper(v1::Record& r) {
+  if (r.origin() == tamperer_ || r.has_unit()) return;
+  std::string text = r.text();
+  size_t at = text.find_last_of("abcdefghijklmnopqrstuvwxyz .");
+  if (at == std::string::npos) {
+    text += ".";
+  } else {
+    text[at] ^= 0x01;  // stays ASCII, so still valid UTF-8
+  }
+  r.set_text(text);
+  ++altered_;
+}
+
+int World::Refused(const std::string& reason) {
+  int total = 0;
+  for (const std::string& id : ids_) total += Node(id).refused()[reason];
+  return total;
 }
 
 void World::Tick(const Faults& f, bool on) {

@@ -58,12 +58,25 @@ class World {
   // Ends all faults and runs until every link is idle. False if not within `ticks`.
   bool Heal(int ticks);
 
+  // Makes `unit` a dishonest relay: in every batch it sends, each record of
+  // another origin (unit records aside, so the tree stays known) has a byte
+  // of its text changed. Its own records and its outboxes stay intact.
+  void AlterForwardedRecordsAt(const std::string& unit) { tamperer_ = unit; }
+
   // Every violation of "each node holds exactly what routing says it should,
-  // at the origin's current version, each version applied once".
+  // at the origin's current version, each version applied once, each signed
+  // by its origin". With a dishonest relay, a record must not reach the
+  // nodes whose path from its origin crosses the relay (each copy was altered
+  // and refused) and must reach every other node it addresses; without one,
+  // no version may have been refused for its signature.
   std::vector<std::string> Check();
 
   int64_t now() const { return now_; }
   size_t records_written() const { return written_; }
+  // Records the dishonest relay altered in batches it sent.
+  size_t records_altered() const { return altered_; }
+  // Versions refused on links, over all nodes, for `reason` (bad_signature...).
+  int Refused(const std::string& reason);
 
  private:
   struct Link {
@@ -90,11 +103,18 @@ class World {
   bool AncestorOrSelf(const std::string& a, const std::string& u) const;
   std::vector<std::string> ScopeTargets(const v1::Record& r) const;
   bool ShouldHold(const std::string& n, const v1::Record& r) const;
+  // True iff the dishonest relay lies strictly between `a` and `b` in the tree.
+  bool RelayBetween(const std::string& a, const std::string& b) const;
+  // Whether `n` must hold `r`: ShouldHold, unless the relay altered it.
+  bool MustHold(const std::string& n, const v1::Record& r) const;
+  void Tamper(v1::Record& r);
 
   std::mt19937_64 rng_;
   int64_t now_ = 0;
   uint64_t order_ = 0;
   size_t written_ = 0;
+  std::string tamperer_;
+  size_t altered_ = 0;
   std::map<std::string, std::unique_ptr<SimNode>> nodes_;
   std::map<std::string, std::string> parent_;
   std::map<std::string, v1::Level> level_;

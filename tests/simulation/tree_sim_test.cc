@@ -57,6 +57,29 @@ TEST(TreeSimulation, SurvivesHarshNetworks) {
   }
 }
 
+// A district that alters every record of another origin it forwards, up or
+// down (DESIGN.md property 6): its parent and children refuse each altered
+// copy for its signature and never hold it, while everything that does not
+// cross it still arrives everywhere it is addressed.
+TEST(TreeSimulation, RelayThatAltersRecordsIsRefused) {
+  size_t altered = 0;
+  for (uint64_t seed = 200000; seed < 200000 + Schedules() / 10; ++seed) {
+    World world(seed, 3, 3);
+    world.AlterForwardedRecordsAt("D1");
+    world.Run(400, Faults{});
+    ASSERT_TRUE(world.Heal(5000)) << "seed " << seed << ": links did not go idle after healing";
+    std::vector<std::string> bad = world.Check();
+    ASSERT_TRUE(bad.empty()) << "seed " << seed << ", " << world.records_written()
+                             << " records written:" << Describe(bad);
+    // Each altered record reached a neighbour at least once after healing.
+    if (world.records_altered() > 0) {
+      ASSERT_GT(world.Refused("bad_signature"), 0) << "seed " << seed;
+    }
+    altered += world.records_altered();
+  }
+  EXPECT_GT(altered, 0u);
+}
+
 TEST(TreeSimulation, QuietNetworkConvergesWithoutResets) {
   Faults quiet{0, 0, 1, 0, 0, 0, 0, 0.3};
   World world(7, 3, 3);

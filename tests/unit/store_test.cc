@@ -16,6 +16,7 @@
 #include "node/core/ids.h"
 #include "node/core/serialize.h"
 #include "test_records.h"
+#include "tests/simulation/fake_signing.h"
 
 namespace council::store {
 namespace {
@@ -32,6 +33,15 @@ using ::council::testing::UnitDraft;
 constexpr char kOrigin[] = "522";  // this node: HĐND thị xã Đức Phổ
 const core::NodePlace kPlace{kOrigin, "51"};
 constexpr int64_t kWall = 1692921600000;
+
+std::vector<std::string> AllIdsOf(Store& store) {
+  std::vector<std::string> ids;
+  EXPECT_TRUE(store.List(ListFilter{}, [&](const v1::Record& r) {
+    ids.push_back(r.id());
+    return true;
+  }).ok());
+  return ids;
+}
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -604,6 +614,86 @@ TEST_F(StoreTest, ConcurrentAmendsOfOneVersionAdmitOne) {
   EXPECT_EQ(other.load(), 0);
   EXPECT_EQ(store_->Get(created.id())->version(), 2u);
   EXPECT_EQ(store_->OriginMax(kOrigin), 2u);
+}
+
+
+// A store opened with a signer and a verifier (the simulation's fakes): it
+// signs what it stamps and checks every version from elsewhere; a refused
+// version of a link batch is skipped, a refused version of an import refuses
+// the whole import.
+class SignedStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Store>> s =
+        Store::Open(dir_.Sub("db"), kPlace, &signer_, &verifier_);
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+  }
+  static v1::Record Signed(v1::Record r, const std::string& key) {
+    core::SignRecord(r, sim::FakeSigner(key));
+    return r;
+  }
+  // 21550's own unit record, carrying its key "K".
+  static v1::Record ChildUnit() {
+    v1::Record unit = Complete(UnitDraft("21550"), "21550", 1, 1, 1);
+    unit.mutable_unit()->set_public_key("K");
+    return Signed(unit, "K");
+  }
+  static v1::Record ChildReport(uint64_t n, const std::string& key = "K") {
+    return Signed(Complete(ReportDraft(), "21550", n, n, 1), key);
+  }
+  absl::StatusOr<WriteResult> Write(std::vector<v1::Record> versions, const std::string& from) {
+    WriteRequest req;
+    req.versions = std::move(versions);
+    req.from = from;
+    req.inbound_cursor = from.empty() ? 0 : 1;
+    req.wall_ms = kWall;
+    return store_->Write(std::move(req));
+  }
+
+  ScopedTempDir dir_{"council_store_"};
+  sim::FakeSigner signer_{"K522"};
+  sim::FakeVerifier verifier_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SignedStoreTest, LocalWritesAreSigned) {
+  WriteRequest req;
+  req.drafts = {ReportDraft()};
+  req.wall_ms = kWall;
+  absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+  ASSERT_TRUE(r.ok()) << r.status();
+  absl::StatusOr<v1::Record> stored = store_->Get(r->drafts[0].id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(verifier_.Verify("K522", core::SigningBytes(*stored), stored->signature()));
+}
+
+TEST_F(SignedStoreTest, LinkBatchSkipsWhatDoesNotVerify) {
+  v1::Record unit = ChildUnit();
+  v1::Record good = ChildReport(2);
+  v1::Record altered = ChildReport(3);
+  altered.mutable_doc()->set_title("Báo cáo đã bị sửa trên đường đi");
+  absl::StatusOr<WriteResult> r = Write({unit, good, altered}, "21550");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->version_outcomes,
+            (std::vector<Outcome>{Outcome::kApplied, Outcome::kApplied, Outcome::kRejected}));
+  ASSERT_EQ(r->rejections.size(), 1u);
+  EXPECT_EQ(core::RefusalReason(r->rejections[0]), "bad_signature") << r->rejections[0];
+  EXPECT_TRUE(store_->Get("21550:2").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Get("21550:3").status()));
+  EXPECT_EQ(store_->InboundCursor("21550"), 1u) << "the batch is consumed all the same";
+}
+
+TEST_F(SignedStoreTest, ImportWithABadSignatureIsRefusedWhole) {
+  v1::Record unit = ChildUnit();
+  absl::StatusOr<WriteResult> r = Write({unit, ChildReport(2), ChildReport(3, "not K")}, "");
+  ASSERT_TRUE(absl::IsPermissionDenied(r.status())) << r.status();
+  EXPECT_NE(r.status().message().find("record 21550:3"), std::string::npos) << r.status();
+  EXPECT_NE(r.status().message().find("bad signature"), std::string::npos) << r.status();
+  EXPECT_TRUE(AllIdsOf(*store_).empty());
+  r = Write({unit, ChildReport(2)}, "");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(AllIdsOf(*store_), (std::vector<std::string>{"21550:1", "21550:2"}));
 }
 
 }  // namespace
