@@ -131,11 +131,19 @@ absl::Status Export(Context& context) {
   v1::ExportRequest request;
   request.set_kind(args.Get("kind"));
   request.set_unit(args.Get("unit"));
-  RETURN_IF_ERROR(context.node.Export(request, [](const v1::Record& record) {
+  // A progress line on stderr when it is a terminal (stdout is the data).
+  const bool progress = isatty(STDERR_FILENO) == 1;
+  size_t exported = 0;
+  RETURN_IF_ERROR(context.node.Export(request, [&](const v1::Record& record) {
     std::cout << ToJson(record) << '\n';
+    if (progress && ++exported % 1000 == 0) {
+      std::fprintf(stderr, "\rexported %zu", exported);
+      std::fflush(stderr);
+    }
     return std::cout ? absl::OkStatus()
                      : absl::DataLossError("cannot write to standard output");
   }));
+  if (progress && exported >= 1000) std::fprintf(stderr, "\rexported %zu\n", exported);
   std::cout.flush();
   if (!std::cout) return absl::DataLossError("cannot write to standard output");
   return absl::OkStatus();

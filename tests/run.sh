@@ -11,6 +11,11 @@ JOBS=${COUNCIL_JOBS:-$(nproc)}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD_DIR" -j "$JOBS"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@"
+# The main job, end to end: the demo tree with TLS and signed records.
+COUNCIL_BUILD_DIR=$(cd "$BUILD_DIR" && pwd) COUNCIL_DEMO_DIR=$(mktemp -d) \
+  COUNCIL_DEMO_PORT=${COUNCIL_DEMO_PORT:-7500} \
+  bash -c 'trap "bash deploy/demo.sh stop >/dev/null" EXIT; bash deploy/demo.sh >/dev/null'
+echo "demo: the main job ran end to end"
 # The Debian package builds, unpacks into a scratch root, and runs.
 bash tests/package/check_deb.sh "$BUILD_DIR"
 # libFuzzer targets under ASan/UBSan, a bounded time each (COUNCIL_SKIP_FUZZ=1 skips).
