@@ -47,16 +47,22 @@ absl::Status ParseLevel(const Args& args, v1::Level* level) {
   return absl::OkStatus();
 }
 
+// --period P [--level L] [--under U], shared by consolidate and missing.
+template <typename Request>
+absl::Status ParsePeriodScope(const Args& args, Request* request) {
+  RETURN_IF_ERROR(CheckPeriod(args.Get("period")));
+  request->set_period(args.Get("period"));
+  v1::Level level = v1::LEVEL_UNSPECIFIED;
+  RETURN_IF_ERROR(ParseLevel(args, &level));
+  request->set_level(level);
+  return ParseUnder(args, request->mutable_under());
+}
+
 absl::Status Consolidate(Context& context) {
   const Args& args = context.args;
   ASSIGN_OR_RETURN(bool csv, WantCsv(context));
   v1::ConsolidateRequest request;
-  RETURN_IF_ERROR(CheckPeriod(args.Get("period")));
-  request.set_period(args.Get("period"));
-  v1::Level level = v1::LEVEL_UNSPECIFIED;
-  RETURN_IF_ERROR(ParseLevel(args, &level));
-  request.set_level(level);
-  RETURN_IF_ERROR(ParseUnder(args, request.mutable_under()));
+  RETURN_IF_ERROR(ParsePeriodScope(args, &request));
   ASSIGN_OR_RETURN(v1::ConsolidateReply reply, context.node.Consolidate(request));
   if (context.json) {
     std::cout << ToJson(reply) << '\n';
@@ -70,12 +76,7 @@ absl::Status Missing(Context& context) {
   const Args& args = context.args;
   ASSIGN_OR_RETURN(bool csv, WantCsv(context));
   v1::MissingRequest request;
-  RETURN_IF_ERROR(CheckPeriod(args.Get("period")));
-  request.set_period(args.Get("period"));
-  v1::Level level = v1::LEVEL_UNSPECIFIED;
-  RETURN_IF_ERROR(ParseLevel(args, &level));
-  request.set_level(level);
-  RETURN_IF_ERROR(ParseUnder(args, request.mutable_under()));
+  RETURN_IF_ERROR(ParsePeriodScope(args, &request));
   ASSIGN_OR_RETURN(v1::MissingReply reply, context.node.Missing(request));
   if (context.json) {
     for (const v1::Unit& u : reply.units()) std::cout << ToJson(u) << '\n';
