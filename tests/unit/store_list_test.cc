@@ -1,0 +1,167 @@
+// Listing and counting records: by kind, unit and period, paging, reopen.
+#include "store_fixture.h"
+
+namespace council::store::test {
+namespace {
+
+class StoreListTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    // Local: 522:1..12 alternating report (2023-YTD08) / directive, then a
+    // conclusion of 2023-YTD08 at 522:13.
+    for (int i = 1; i <= 12; ++i) Create(i % 2 == 1 ? ReportDraft() : DirectiveDraft());
+    v1::Record c = ConclusionDraft();
+    c.mutable_conclusion()->set_period("2023-YTD08");
+    Create(c);
+    // Imported from communes, including a unit "52" whose id prefixes "522".
+    ASSERT_TRUE(Apply({Complete(ReportDraft("2023-YTD08"), "21550", 1, 1, 1),
+                       Complete(ReportDraft("2023-H1"), "21550", 2, 2, 1),
+                       Complete(PetitionDraft(), "21550", 3, 3, 1),
+                       Complete(DirectiveUpdateDraft("522:2"), "21553", 1, 1, 1),
+                       Complete(ReportDraft("2023-YTD08"), "52", 4, 4, 1),
+                       Complete(UnitDraft("21550"), "52", 5, 5, 1)})
+                    .ok());
+  }
+};
+
+TEST_F(StoreListTest, AllInIdOrder) {
+  std::vector<std::string> ids = AllIds();
+  ASSERT_EQ(ids.size(), 19u);
+  // Origins in byte order, sequences numerically within an origin.
+  EXPECT_EQ(ids.front(), "21550:1");
+  EXPECT_EQ(std::vector<std::string>(ids.begin(), ids.begin() + 6),
+            (std::vector<std::string>{"21550:1", "21550:2", "21550:3", "21553:1", "52:4", "52:5"}));
+  std::vector<std::string> local(ids.begin() + 6, ids.end());
+  for (int i = 1; i <= 13; ++i) EXPECT_EQ(local[i - 1], core::MakeRecordId("522", i));
+}
+
+TEST_F(StoreListTest, ByKind) {
+  EXPECT_EQ(ListIds({.kind = "report"}),
+            (std::vector<std::string>{"21550:1", "21550:2", "52:4", "522:1", "522:3", "522:5",
+                                      "522:7", "522:9", "522:11"}));
+  EXPECT_EQ(ListIds({.kind = "petition"}), std::vector<std::string>{"21550:3"});
+  EXPECT_EQ(ListIds({.kind = "directive_update"}), std::vector<std::string>{"21553:1"});
+  EXPECT_EQ(ListIds({.kind = "unit"}), std::vector<std::string>{"52:5"});
+  EXPECT_EQ(ListIds({.kind = "directive"}).size(), 6u);
+  EXPECT_TRUE(ListIds({.kind = "petition_answer"}).empty());
+}
+
+TEST_F(StoreListTest, ByUnitDoesNotMatchUnitsItPrefixes) {
+  EXPECT_EQ(ListIds({.unit = "52"}), (std::vector<std::string>{"52:4", "52:5"}));
+  EXPECT_EQ(ListIds({.unit = "522"}).size(), 13u);
+  EXPECT_EQ(ListIds({.unit = "21550"}),
+            (std::vector<std::string>{"21550:1", "21550:2", "21550:3"}));
+  EXPECT_TRUE(ListIds({.unit = "2155"}).empty());
+  EXPECT_TRUE(ListIds({.unit = "99999"}).empty());
+}
+
+TEST_F(StoreListTest, ByUnitAndKind) {
+  EXPECT_EQ(ListIds({.kind = "report", .unit = "21550"}),
+            (std::vector<std::string>{"21550:1", "21550:2"}));
+  EXPECT_EQ(ListIds({.kind = "report", .unit = "52"}), std::vector<std::string>{"52:4"});
+  EXPECT_EQ(ListIds({.kind = "conclusion", .unit = "522"}), std::vector<std::string>{"522:13"});
+  EXPECT_TRUE(ListIds({.kind = "petition", .unit = "522"}).empty());
+}
+
+TEST_F(StoreListTest, ByPeriod) {
+  std::vector<std::string> ytd = ListIds({.period = "2023-YTD08"});
+  EXPECT_EQ(ytd, (std::vector<std::string>{"21550:1", "52:4", "522:1", "522:3", "522:5",
+                                           "522:7", "522:9", "522:11", "522:13"}));
+  EXPECT_EQ(ListIds({.kind = "conclusion", .period = "2023-YTD08"}),
+            std::vector<std::string>{"522:13"});
+  EXPECT_EQ(ListIds({.kind = "report", .unit = "21550", .period = "2023-YTD08"}),
+            std::vector<std::string>{"21550:1"});
+  EXPECT_EQ(ListIds({.unit = "52", .period = "2023-YTD08"}), std::vector<std::string>{"52:4"});
+  EXPECT_EQ(ListIds({.period = "2023-H1"}), std::vector<std::string>{"21550:2"});
+  EXPECT_TRUE(ListIds({.period = "2023"}).empty());  // no prefix matching of periods
+}
+
+TEST_F(StoreListTest, LimitAndAfterId) {
+  EXPECT_EQ(ListIds({.limit = 2}), (std::vector<std::string>{"21550:1", "21550:2"}));
+  EXPECT_EQ(ListIds({.after_id = "21550:2", .limit = 2}),
+            (std::vector<std::string>{"21550:3", "21553:1"}));
+  EXPECT_EQ(ListIds({.kind = "report", .after_id = "522:5", .limit = 3}),
+            (std::vector<std::string>{"522:7", "522:9", "522:11"}));
+  EXPECT_EQ(ListIds({.unit = "522", .after_id = "522:9"}),
+            (std::vector<std::string>{"522:10", "522:11", "522:12", "522:13"}));
+  EXPECT_EQ(ListIds({.period = "2023-YTD08", .after_id = "522:11"}),
+            std::vector<std::string>{"522:13"});
+  // after_id need not exist, and may sort before or after the filter's range.
+  EXPECT_EQ(ListIds({.kind = "report", .after_id = "522:6", .limit = 1}),
+            std::vector<std::string>{"522:7"});
+  EXPECT_EQ(ListIds({.unit = "522", .after_id = "1:1", .limit = 1}),
+            std::vector<std::string>{"522:1"});
+  EXPECT_TRUE(ListIds({.unit = "21550", .after_id = "522:1"}).empty());
+  EXPECT_TRUE(ListIds({.after_id = "522:13"}).empty());
+}
+
+TEST_F(StoreListTest, PagingVisitsEveryRecordOnce) {
+  for (size_t page : {1u, 2u, 5u}) {
+    std::vector<std::string> all;
+    std::string after;
+    for (int guard = 0; guard < 100; ++guard) {
+      std::vector<std::string> ids = ListIds({.after_id = after, .limit = page});
+      if (ids.empty()) break;
+      EXPECT_LE(ids.size(), page);
+      all.insert(all.end(), ids.begin(), ids.end());
+      after = ids.back();
+    }
+    EXPECT_EQ(all, AllIds()) << "page size " << page;
+  }
+}
+
+TEST_F(StoreListTest, BadAfterIdAndEarlyStop) {
+  absl::Status s = store_->List({.after_id = "garbage"}, [](const v1::Record&) { return true; });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  int seen = 0;
+  ASSERT_TRUE(store_->List({}, [&](const v1::Record&) { return ++seen < 3; }).ok());
+  EXPECT_EQ(seen, 3);
+}
+
+TEST_F(StoreListTest, CountsAndOriginMax) {
+  EXPECT_EQ(store_->Counts(), (std::map<std::string, uint64_t>{{"report", 9},
+                                                                {"directive", 6},
+                                                                {"conclusion", 1},
+                                                                {"petition", 1},
+                                                                {"directive_update", 1},
+                                                                {"unit", 1}}));
+  EXPECT_EQ(store_->OriginMax("522"), 13u);
+  EXPECT_EQ(store_->OriginMax("21550"), 3u);
+  EXPECT_EQ(store_->OriginMax("21553"), 1u);
+  EXPECT_EQ(store_->OriginMax("52"), 5u);
+  EXPECT_EQ(store_->OriginMax("2155"), 0u);
+}
+
+TEST_F(StoreListTest, ReopenKeepsEverything) {
+  std::vector<std::string> ids = AllIds();
+  std::map<std::string, std::string> bytes;
+  for (const std::string& id : ids) bytes[id] = core::CanonicalBytes(*store_->Get(id));
+  auto counts = store_->Counts();
+  uint64_t last_hlc = store_->Get("522:13")->hlc();
+
+  Reopen();
+  EXPECT_EQ(AllIds(), ids);
+  for (const std::string& id : ids) {
+    absl::StatusOr<v1::Record> r = store_->Get(id);
+    ASSERT_TRUE(r.ok()) << id;
+    EXPECT_EQ(core::CanonicalBytes(*r), bytes[id]) << id;
+  }
+  EXPECT_EQ(store_->Counts(), counts);
+  EXPECT_EQ(store_->OriginMax("522"), 13u);
+  EXPECT_EQ(store_->OriginMax("52"), 5u);
+  EXPECT_EQ(ListIds({.period = "2023-YTD08"}).size(), 9u);
+
+  // The sequence continues, and the clock does not run backwards even if the
+  // wall clock is behind what was stamped before the restart.
+  WriteRequest req;
+  req.drafts = {PetitionDraft()};
+  req.wall_ms = kWall - 3'600'000;
+  absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->drafts[0].id(), "522:14");
+  EXPECT_GT(r->drafts[0].hlc(), last_hlc);
+}
+
+}  // namespace
+}  // namespace council::store::test
