@@ -7,7 +7,10 @@
 
 namespace council::transport {
 
-inline constexpr int kMaxMessageBytes = 64 << 20;
+// Largest message either end of a node link takes or sends; gRPC refuses a
+// bigger one itself. Above LinkSession::kMaxReceivedBatchBytes (8 MiB), so a
+// batch between the two is refused by LinkSession, counted as "oversized".
+inline constexpr int kMaxMessageBytes = 16 << 20;
 // A silent link is probed every 10 s and declared dead 5 s after an
 // unanswered probe, so status shows a cut cable within ~15 s.
 inline constexpr int kKeepaliveMs = 10000;

@@ -6,8 +6,20 @@
 #include "node/app/log.h"
 #include "node/core/signing.h"
 #include "node/core/validate.h"
+#include "node/transport/channel_args.h"
 
 namespace council::transport {
+
+// An honest sender stays within what a receiver takes: at most
+// kMaxBatchRecords records, and ReadOutbox stops once kMaxBatchBytes is
+// reached, so one more record (at most core::kMaxRecordBytes, plus its
+// envelope) may cross it; each record also costs a tag and a length.
+static_assert(LinkSession::kMaxBatchRecords <= LinkSession::kMaxReceivedBatchRecords);
+static_assert(LinkSession::kMaxBatchBytes + core::kMaxRecordBytes + (64 << 10) +
+                  LinkSession::kMaxBatchRecords * 16 <=
+              LinkSession::kMaxReceivedBatchBytes);
+static_assert(LinkSession::kMaxReceivedBatchBytes + (64 << 10) <=
+              static_cast<size_t>(kMaxMessageBytes));
 
 v1::LinkMessage HelloFor(app::NodeService& node, const std::string& peer) {
   v1::LinkMessage msg;
@@ -100,6 +112,18 @@ void LinkSession::Refuse(const std::string& reason, uint64_t count, const std::s
 }
 
 bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
+  // Receiver-side limits first: an oversized batch is refused whole, before
+  // anything of it is looked at, and the link is reset without an ack.
+  const size_t records = static_cast<size_t>(batch.records_size());
+  const size_t bytes = batch.ByteSizeLong();
+  if (records > kMaxReceivedBatchRecords || bytes > kMaxReceivedBatchBytes) {
+    *error = absl::StrCat("batch [", batch.first(), ", ", batch.last(), "] of ", records,
+                          " records, ", bytes, " bytes exceeds the limit of ",
+                          kMaxReceivedBatchRecords, " records, ", kMaxReceivedBatchBytes,
+                          " bytes; refused, link reset");
+    Refuse("oversized", records, *error);
+    return false;
+  }
   uint64_t cursor = store_.InboundCursor(peer_);
   switch (core::CheckBatch(cursor, batch.first(), batch.last())) {
     case core::BatchCheck::kInvalid:

@@ -34,6 +34,15 @@ class LinkSession {
   static constexpr size_t kMaxBatchRecords = 512;
   static constexpr size_t kMaxBatchBytes = 4 << 20;
   static constexpr size_t kMaxInFlight = 8;
+  // What a receiver takes from a peer in one Batch: more records, or more
+  // serialized bytes, and the whole batch is refused ("oversized"), nothing
+  // of it applied or acknowledged, and the link reset. Twice what an honest
+  // sender ever puts in one (kMaxBatchRecords; kMaxBatchBytes plus the one
+  // record, at most core::kMaxRecordBytes, that crosses it — checked in
+  // link_session.cc), and below the gRPC message limit (channel_args.h
+  // kMaxMessageBytes), which refuses anything larger before it is parsed.
+  static constexpr size_t kMaxReceivedBatchRecords = 4096;
+  static constexpr size_t kMaxReceivedBatchBytes = 8 << 20;
 
   // `node` and `stream` must outlive Run().
   LinkSession(app::NodeService* node, MessageStream* stream, std::string peer);

@@ -1,0 +1,369 @@
+// Hostile input over a node link (DESIGN.md property 6): a real province
+// node (--insecure) and this test acting as its child district 522 over the
+// real Sync protocol, signing with 522's own key as a real node would. Each
+// hostile batch is refused, nothing of it is applied, the refusal is counted
+// in `status --json` (links[] entry for 522: refused[reason]), and honest
+// traffic from 522 keeps flowing afterwards:
+//   - a record of another district's commune         -> "unauthorized"
+//   - a replayed older version                         -> "stale"
+//   - a directive forged as the province's             -> "unauthorized"
+//   - a batch of too many records, or too many bytes   -> "oversized", link reset
+//   - a record whose text is not UTF-8                 -> the message is not
+//     parsed (the link breaks) or it is refused as "invalid"
+//
+// Covered elsewhere: a relay altering a record's text (signature_test.cc:
+// RelayCannotAlterOrForgeWhatItForwards), a link without a valid client
+// certificate and an admin call without the credential (security_test.cc).
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "council/v1/sync.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/security/credentials.h"
+#include "node_test.h"
+#include "signed_origin.h"
+#include "tree_harness.h"
+
+namespace council::itest {
+namespace {
+
+using RawStream = grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>;
+
+// The child end of a Sync link, driven by hand, writing raw message bytes
+// (so a test can send what the C++ setters would not produce).
+class RawLink {
+ public:
+  RawLink(const std::string& address, std::chrono::seconds deadline)
+      : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+        method_("/council.v1.Sync/Link", grpc::internal::RpcMethod::BIDI_STREAMING, channel_) {
+    ctx_.set_deadline(std::chrono::system_clock::now() + deadline);
+    stream_.reset(grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::
+                      Create(channel_.get(), method_, &ctx_));
+  }
+  ~RawLink() {
+    ctx_.TryCancel();
+    (void)stream_->Finish();
+  }
+
+  bool WriteRaw(const std::string& bytes) {
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer buffer(&slice, 1);
+    return stream_->Write(buffer);
+  }
+  bool Write(const v1::LinkMessage& msg) { return WriteRaw(msg.SerializeAsString()); }
+  bool Read(v1::LinkMessage* msg) {
+    grpc::ByteBuffer buffer;
+    if (!stream_->Read(&buffer)) return false;
+    std::vector<grpc::Slice> slices;
+    if (!buffer.Dump(&slices).ok()) return false;
+    std::string bytes;
+    for (const grpc::Slice& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    return msg->ParseFromString(bytes);
+  }
+
+  // Our Hello as district 522 under 51; the province's Hello.
+  bool Hello(uint64_t head, v1::Hello* reply) {
+    v1::LinkMessage hello;
+    hello.mutable_hello()->set_protocol(1);
+    hello.mutable_hello()->set_unit("522");
+    hello.mutable_hello()->set_level(v1::LEVEL_DISTRICT);
+    hello.mutable_hello()->set_name("HĐND thị xã Đức Phổ");
+    hello.mutable_hello()->set_parent_unit("51");
+    hello.mutable_hello()->set_head(head);
+    v1::LinkMessage answer;
+    if (!Write(hello) || !Read(&answer) || !answer.has_hello()) return false;
+    *reply = answer.hello();
+    return true;
+  }
+
+  // The LinkMessage of a batch at outbox positions [first, first + n - 1].
+  static v1::LinkMessage BatchOf(uint64_t first, const std::vector<v1::Record>& records) {
+    v1::LinkMessage msg;
+    v1::Batch* b = msg.mutable_batch();
+    b->set_first(first);
+    b->set_last(first + records.size() - 1);
+    b->set_head(b->last());
+    for (const v1::Record& r : records) *b->add_records() = r;
+    return msg;
+  }
+  bool Send(uint64_t first, const std::vector<v1::Record>& records) {
+    return Write(BatchOf(first, records));
+  }
+
+  // Reads until the province acknowledges `through` (true) or the stream
+  // ends (false), acknowledging whatever it sends down.
+  bool ReadUntilAck(uint64_t through) {
+    v1::LinkMessage msg;
+    while (Read(&msg)) {
+      if (msg.has_ack() && msg.ack().through() >= through) return true;
+      if (!msg.has_batch()) continue;
+      v1::LinkMessage ack;
+      ack.mutable_ack()->set_through(msg.batch().last());
+      if (!Write(ack)) return false;
+    }
+    return false;
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  grpc::internal::RpcMethod method_;
+  grpc::ClientContext ctx_;
+  std::unique_ptr<RawStream> stream_;
+};
+
+v1::Record ReportDraft(const std::string& title, const std::string& text) {
+  v1::Record r;
+  r.mutable_doc()->set_title(title);
+  r.mutable_doc()->set_document_type("Báo cáo");
+  r.set_text(text);
+  r.mutable_report()->set_period("2023-YTD08");
+  (*r.mutable_report()->mutable_metrics())["petitions_received"] = 14;
+  return r;
+}
+
+class HostilePeerTest : public TreeTest {
+ protected:
+  void SetUp() override {
+    StartTree({"51"});
+    ASSERT_FALSE(HasFatalFailure());
+    // The province knows district 527 and its commune 21580 (imported, with
+    // their own keys), so 21580 is known to lie outside 522's subtree.
+    RunResult imp = tree().node("51").Ctl(
+        {"import", "--file", "-"},
+        JsonLine(district527_.UnitRecord()) + JsonLine(commune21580_.UnitRecord()));
+    ASSERT_EQ(imp.exit_code, 0) << Describe(imp);
+    ASSERT_TRUE(tree().Find("51", "21580:1").has_value());
+    Connect();
+    ASSERT_FALSE(HasFatalFailure());
+    // 522 introduces itself.
+    SendAcked({district_.UnitRecord()});
+    ASSERT_FALSE(HasFatalFailure());
+    ASSERT_TRUE(tree().Find("51", "522:1").has_value());
+  }
+
+  // A new link as 522 (the province replaces any older session of 522);
+  // next_ continues from how far the province holds 522's outbox.
+  void Connect() {
+    link_.reset();
+    v1::Hello province;
+    absl::Status up = WaitFor(
+        [&] {
+          link_ = std::make_unique<RawLink>(tree().listen_addr("51"), std::chrono::seconds(120));
+          return link_->Hello(next_ - 1, &province);
+        },
+        milliseconds(20000), "the province accepting 522's link");
+    ASSERT_TRUE(up.ok()) << up;
+    ASSERT_EQ(province.unit(), "51");
+    next_ = province.have() + 1;
+  }
+
+  // Sends `records` as the next batch and waits for its acknowledgement.
+  void SendAcked(const std::vector<v1::Record>& records) {
+    ASSERT_TRUE(link_->Send(next_, records));
+    next_ += records.size();
+    ASSERT_TRUE(link_->ReadUntilAck(next_ - 1)) << "no acknowledgement of the batch";
+  }
+
+  // A valid, new report of 522 (next record number), signed by 522.
+  v1::Record Honest(const std::string& title) {
+    return district_.Version(ReportDraft(title, "Tiếp nhận 14 kiến nghị của cử tri."), ++n_);
+  }
+
+  // Honest traffic on the link still flows: a valid record is applied.
+  void ExpectHonestTrafficFlows(const std::string& title) {
+    v1::Record r = Honest(title);
+    SendAcked({r});
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_TRUE(tree().Find("51", r.id()).has_value()) << r.id() << " not applied";
+  }
+
+  // links[] entry for 522 at the province: refused[reason].
+  uint64_t Refused(const std::string& reason, std::string* last = nullptr) {
+    absl::StatusOr<v1::StatusReply> status = tree().Status("51");
+    EXPECT_TRUE(status.ok()) << status.status();
+    if (!status.ok()) return 0;
+    std::optional<v1::LinkStatus> l = CouncilTree::LinkTo(*status, "522");
+    if (!l.has_value()) return 0;
+    if (last != nullptr) *last = l->last_refusal();
+    return l->refused().count(reason) ? l->refused().at(reason) : 0;
+  }
+  uint64_t RefusedTotal() {
+    absl::StatusOr<v1::StatusReply> status = tree().Status("51");
+    if (!status.ok()) return 0;
+    std::optional<v1::LinkStatus> l = CouncilTree::LinkTo(*status, "522");
+    uint64_t total = 0;
+    if (l.has_value()) {
+      for (const auto& [reason, n] : l->refused()) total += n;
+    }
+    return total;
+  }
+
+  SignedOrigin district_{"522", "51", v1::LEVEL_DISTRICT};
+  SignedOrigin district527_{"527", "51", v1::LEVEL_DISTRICT};
+  SignedOrigin commune21580_{"21580", "527", v1::LEVEL_COMMUNE};
+  std::unique_ptr<RawLink> link_;
+  uint64_t next_ = 1;  // 522's next outbox position
+  uint64_t n_ = 1;     // 522's last record number used (522:1 is its unit)
+};
+
+TEST_F(HostilePeerTest, RecordOfAnotherDistrictsCommuneIsRefused) {
+  // Properly signed by 21580 itself, but 21580 lies under 527, not 522.
+  v1::Record foreign = commune21580_.Version(
+      ReportDraft("Báo cáo giả của xã Ba Động", "Không có kiến nghị tồn đọng."), 2);
+  const uint64_t before = Refused("unauthorized");
+  SendAcked({foreign});
+  ASSERT_FALSE(HasFatalFailure());
+  std::string last;
+  EXPECT_EQ(Refused("unauthorized", &last), before + 1);
+  EXPECT_TRUE(absl::StrContains(last, "21580:2")) << last;
+  std::string why;
+  EXPECT_FALSE(tree().Find("51", "21580:2", &why).has_value()) << "foreign record applied";
+  ExpectHonestTrafficFlows("Báo cáo sau bản ghi trái phép");
+}
+
+TEST_F(HostilePeerTest, ReplayedOlderVersionIsRefused) {
+  const v1::Record old = district_.Version(ReportDraft("Báo cáo giám sát", "Bản đầu."), ++n_);
+  v1::Record v2 = old;
+  v2.set_text("Bản đã sửa.");
+  v2.set_version(2);
+  v2.set_seq(++n_);
+  v2.set_hlc(old.hlc() + (1000ull << 16));
+  v2 = district_.Sign(v2);
+  SendAcked({old});
+  SendAcked({v2});
+  ASSERT_FALSE(HasFatalFailure());
+  std::optional<v1::Record> held = tree().Find("51", old.id());
+  ASSERT_TRUE(held.has_value());
+  ASSERT_EQ(held->version(), 2u);
+
+  const uint64_t before = Refused("stale");
+  SendAcked({old});  // the old version again, at a new outbox position
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(Refused("stale"), before + 1);
+  held = tree().Find("51", old.id());
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->version(), 2u);
+  EXPECT_EQ(held->text(), "Bản đã sửa.");
+  ExpectHonestTrafficFlows("Báo cáo sau bản ghi cũ");
+}
+
+TEST_F(HostilePeerTest, DirectiveForgedAsTheProvincesIsRefused) {
+  v1::Record forged;
+  forged.mutable_doc()->set_title("Chỉ thị giả danh tỉnh");
+  forged.mutable_directive()->set_due_date("2023-12-15");
+  forged.mutable_directive()->mutable_scope()->set_kind(v1::SCOPE_UNITS);
+  forged.mutable_directive()->mutable_scope()->add_units("522");
+  forged.mutable_directive()->mutable_scope()->add_units("523");
+  forged.set_id("51:900");
+  forged.set_origin("51");
+  forged.set_seq(900);
+  forged.set_version(1);
+  forged.set_hlc(SignedOrigin::kHlc);
+  forged = district_.Sign(forged);  // 522 can sign only with its own key
+
+  const uint64_t before = Refused("unauthorized");
+  const uint64_t total = RefusedTotal();
+  SendAcked({forged});
+  ASSERT_FALSE(HasFatalFailure());
+  std::string last;
+  EXPECT_EQ(RefusedTotal(), total + 1);
+  EXPECT_EQ(Refused("unauthorized", &last), before + 1) << last;
+  EXPECT_TRUE(absl::StrContains(last, "51:900")) << last;
+  std::string why;
+  EXPECT_FALSE(tree().Find("51", "51:900", &why).has_value()) << "forged directive applied";
+  ExpectHonestTrafficFlows("Báo cáo sau chỉ thị giả");
+}
+
+TEST_F(HostilePeerTest, OversizedBatchesAreRefusedWholeAndTheLinkReset) {
+  // 5000 tiny, otherwise valid records in one batch.
+  std::vector<v1::Record> many;
+  const uint64_t first_n = n_ + 1;
+  for (int i = 0; i < 5000; ++i) many.push_back(Honest(absl::StrCat("Báo cáo số ", i)));
+  const uint64_t before = Refused("oversized");
+  ASSERT_TRUE(link_->Send(next_, many));
+  EXPECT_FALSE(link_->ReadUntilAck(next_ + many.size() - 1)) << "oversized batch acknowledged";
+  EXPECT_EQ(Refused("oversized"), before + many.size());
+  std::string why;
+  EXPECT_FALSE(tree().Find("51", absl::StrCat("522:", first_n), &why).has_value());
+  EXPECT_FALSE(tree().Find("51", absl::StrCat("522:", n_), &why).has_value());
+
+  // The child reconnects: the province still holds 522's outbox only up to
+  // before the refused batch, and takes valid records again.
+  Connect();
+  ASSERT_FALSE(HasFatalFailure());
+  ExpectHonestTrafficFlows("Báo cáo sau lô quá lớn");
+
+  // Over 8 MiB in 40 records of ~230 KB each (under the 16 MiB gRPC limit,
+  // so the node itself refuses it).
+  std::vector<v1::Record> big;
+  const uint64_t big_first = n_ + 1;
+  for (int i = 0; i < 40; ++i) {
+    big.push_back(district_.Version(
+        ReportDraft(absl::StrCat("Phụ lục ", i), std::string(230 << 10, 'a' + i % 26)), ++n_));
+  }
+  ASSERT_GT(RawLink::BatchOf(next_, big).ByteSizeLong(), size_t{8} << 20);
+  const uint64_t before_big = Refused("oversized");
+  ASSERT_TRUE(link_->Send(next_, big));
+  EXPECT_FALSE(link_->ReadUntilAck(next_ + big.size() - 1)) << "oversized batch acknowledged";
+  EXPECT_EQ(Refused("oversized"), before_big + big.size());
+  EXPECT_FALSE(tree().Find("51", absl::StrCat("522:", big_first), &why).has_value());
+
+  // Over 16 MiB: gRPC refuses the message before the node parses it.
+  std::vector<v1::Record> huge;
+  for (int i = 0; i < 80; ++i) {
+    huge.push_back(district_.Version(
+        ReportDraft(absl::StrCat("Phụ lục lớn ", i), std::string(230 << 10, 'z')), ++n_));
+  }
+  Connect();
+  ASSERT_FALSE(HasFatalFailure());
+  (void)link_->Send(next_, huge);
+  EXPECT_FALSE(link_->ReadUntilAck(next_ + huge.size() - 1)) << "huge message acknowledged";
+  EXPECT_FALSE(tree().Find("51", huge.front().id(), &why).has_value());
+
+  Connect();
+  ASSERT_FALSE(HasFatalFailure());
+  ExpectHonestTrafficFlows("Báo cáo sau thông điệp quá lớn");
+}
+
+TEST_F(HostilePeerTest, TextThatIsNotUtf8IsNotApplied) {
+  // Serialized with a valid placeholder of the same length, then patched:
+  // the C++ setters do not produce invalid UTF-8 on the wire.
+  const std::string placeholder = "@@PLACEHOLDER-TEXT@@";
+  const std::string invalid = std::string("\xff\xfe\xc0\x80 kh\xf4ng h\xe1 l\xe1.......", 20);
+  ASSERT_EQ(invalid.size(), placeholder.size());
+  v1::Record bad = district_.Version(ReportDraft("Báo cáo hỏng mã", placeholder), ++n_);
+  std::string bytes = RawLink::BatchOf(next_, {bad}).SerializeAsString();
+  size_t at = bytes.find(placeholder);
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, placeholder.size(), invalid);
+  v1::LinkMessage check;
+  ASSERT_FALSE(check.ParseFromString(bytes)) << "the patched message still parses";
+
+  const uint64_t before = Refused("invalid");
+  ASSERT_TRUE(link_->WriteRaw(bytes));
+  std::string why;
+  if (link_->ReadUntilAck(next_)) {
+    // Parsed after all: validation must have refused it.
+    ++next_;
+    EXPECT_EQ(Refused("invalid"), before + 1);
+  } else {
+    // Not parsed: the link broke, and the province holds nothing of it.
+    EXPECT_EQ(Refused("invalid"), before);
+    Connect();
+    ASSERT_FALSE(HasFatalFailure());
+  }
+  EXPECT_FALSE(tree().Find("51", bad.id(), &why).has_value()) << "invalid record applied";
+  ExpectHonestTrafficFlows("Báo cáo sau văn bản hỏng mã");
+}
+
+}  // namespace
+}  // namespace council::itest
