@@ -58,7 +58,9 @@ start_unit() {
   read -r _ level parent name <<<"$(printf '%s\n' "${TREE[@]}" | awk -v u="$unit" '$1==u')"
   local args=(--data-dir "$DIR/$unit" --unit "$unit" --level "$level" --name "$name"
               --listen "127.0.0.1:$(listen_port "$unit")" --admin-listen "127.0.0.1:$(admin_port "$unit")"
-              --tls-ca "$PKI/ca.crt" --tls-cert "$PKI/$unit/node.crt" --tls-key "$PKI/$unit/node.key")
+              --tls-ca "$PKI/ca.crt" --tls-cert "$PKI/$unit/node.crt" --tls-key "$PKI/$unit/node.key"
+              --signing-ca "$PKI/ca.crt" --signing-key "$PKI/$unit/signing.key"
+              --signing-cert "$PKI/$unit/signing.crt")
   if [[ $parent != - ]]; then
     args+=(--parent-unit "$parent" --parent "127.0.0.1:$(listen_port "$parent")")
   fi

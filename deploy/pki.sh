@@ -4,6 +4,8 @@
 #
 #   deploy/pki.sh init DIR                 make the province CA: DIR/ca.key, DIR/ca.crt
 #   deploy/pki.sh issue DIR UNIT [HOST...] make DIR/UNIT/node.key and DIR/UNIT/node.crt
+#                                          (TLS), DIR/UNIT/signing.key and
+#                                          DIR/UNIT/signing.crt (record signatures)
 #
 # The CA is an EC P-256 key with a self-signed certificate valid for 10 years.
 # A node certificate (EC P-256, signed by the CA, valid for 3 years) has
@@ -12,6 +14,11 @@
 # it serves both ends of a link (extendedKeyUsage serverAuth, clientAuth).
 # A node's children dial it by one of those HOSTs, so give the names and
 # addresses they use. Private keys are mode 0600.
+#
+# The record signing key is Ed25519; its certificate (signed by the CA, valid
+# 3 years, CN=UNIT, keyUsage digitalSignature only) binds it to the unit, so
+# every node started with --signing-ca ca.crt takes the unit's key only with
+# it (node/core/signing.h).
 #
 # Both commands are idempotent: an existing CA is kept; an existing node
 # certificate is kept if the CA signed it and it names the same hosts, and is
@@ -32,10 +39,12 @@ usage: $PROG init DIR
 
   init DIR                  create the province CA in DIR (ca.key, ca.crt);
                             an existing CA is kept
-  issue DIR UNIT [HOST...]  create DIR/UNIT/node.key and DIR/UNIT/node.crt for the
-                            council with unit id UNIT (e.g. 21550), signed by the CA
-                            in DIR; HOST: a DNS name or IP address its children
-                            dial (localhost and 127.0.0.1 are always included)
+  issue DIR UNIT [HOST...]  create DIR/UNIT/node.key and DIR/UNIT/node.crt (TLS)
+                            and DIR/UNIT/signing.key and DIR/UNIT/signing.crt
+                            (record signatures) for the council with unit id UNIT
+                            (e.g. 21550), signed by the CA in DIR; HOST: a DNS name
+                            or IP address its children dial (localhost and
+                            127.0.0.1 are always included)
 EOT
 }
 
@@ -61,12 +70,44 @@ ossl() {
   fi
 }
 
-new_key() {  # new_key FILE: an EC P-256 private key, mode 0600
-  local file=$1 tmp
+new_key() {  # new_key FILE [ALGORITHM]: an EC P-256 (default) or ED25519 private key, mode 0600
+  local file=$1 algorithm=${2:-EC} tmp
+  local opts=()
+  [[ $algorithm == EC ]] && opts=(-pkeyopt ec_paramgen_curve:P-256)
   tmp=$(mktemp "$file.XXXXXX")
   chmod 600 "$tmp"
-  ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp"
+  ossl genpkey -algorithm "$algorithm" "${opts[@]}" -out "$tmp"
   mv -f "$tmp" "$file"
+}
+
+# The certificate binding UNIT's record signing key to it: DIR/UNIT/signing.crt.
+issue_signing() {
+  local dir=$1 unit=$2 out=$1/$2
+  if [[ -f $out/signing.crt && -f $out/signing.key ]] &&
+     openssl verify -CAfile "$dir/ca.crt" "$out/signing.crt" >/dev/null 2>&1 &&
+     [[ $(openssl x509 -in "$out/signing.crt" -noout -pubkey) == "$(openssl pkey -in "$out/signing.key" -pubout)" ]]; then
+    chmod 600 "$out/signing.key"
+    return 0
+  fi
+  [[ -f $out/signing.key ]] || new_key "$out/signing.key" ED25519
+  chmod 600 "$out/signing.key"
+  local work
+  work=$(mktemp -d)
+  ossl req -new -key "$out/signing.key" -out "$work/signing.csr" -subj "/O=Council sync/CN=$unit"
+  cat >"$work/ext.cnf" <<EOT
+[signing]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOT
+  ossl x509 -req -in "$work/signing.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+    -set_serial "0x$(openssl rand -hex 16)" -days "$NODE_DAYS" \
+    -extfile "$work/ext.cnf" -extensions signing -out "$work/signing.crt"
+  chmod 644 "$work/signing.crt"
+  mv -f "$work/signing.crt" "$out/signing.crt"
+  rm -rf "$work"
+  echo "$PROG: issued $out/signing.crt for the record signing key of unit $unit"
 }
 
 is_ip() {
@@ -137,6 +178,7 @@ cmd_issue() {
      [[ $(san_of_cert "$out/node.crt") == "$(tr ',' '\n' <<<"$san" | sort)" ]]; then
     chmod 600 "$out/node.key"
     echo "$PROG: certificate for unit $unit already in $out (kept)"
+    issue_signing "$dir" "$unit"
     return 0
   fi
   [[ -f $out/node.key ]] || new_key "$out/node.key"
@@ -160,6 +202,7 @@ EOT
   chmod 644 "$work/node.crt"
   mv -f "$work/node.crt" "$out/node.crt"
   echo "$PROG: issued $out/node.crt for unit $unit ($san; valid $NODE_DAYS days)"
+  issue_signing "$dir" "$unit"
 }
 
 case ${1:-} in

@@ -47,6 +47,9 @@ absl::Status BackfillUnit(ApplyTarget& target, const std::string& unit, const st
 absl::Status Stage(ApplyTarget& target, const v1::Record& rec, const v1::Record* prev,
                    const std::string& from, const ApplyContext& ctx) {
   target.StoreVersion(rec, prev);
+  if (rec.seq() > target.Head(rec.origin()).seq) {
+    target.StoreHead(rec.origin(), {rec.seq(), VersionDigest(rec)});
+  }
   bool placed = false;  // a unit newly known, or under a new parent
   if (rec.has_unit()) {
     UnitTree tree = target.Tree();
@@ -99,9 +102,11 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
   if (!draft.id().empty()) {
     ASSIGN_OR_RETURN(current, target.Current(draft.id()));
   }
-  LocalStamp stamp{ctx.place.self, target.OriginMax(ctx.place.self) + 1, ctx.clock->Tick(ctx.wall_ms)};
+  OriginHead head = target.Head(ctx.place.self);
+  LocalStamp stamp{ctx.place.self, head.seq + 1, ctx.clock->Tick(ctx.wall_ms)};
   ASSIGN_OR_RETURN(v1::Record rec, PrepareLocalWrite(draft, current ? &*current : nullptr, stamp));
   rec.clear_signature();
+  rec.set_chain_prev(head.digest);
   if (ctx.signer != nullptr) {
     if (rec.has_unit() && rec.unit().id() == ctx.place.self) {
       RETURN_IF_ERROR(BindOwnKey(rec, current ? &*current : nullptr, *ctx.signer));
@@ -114,18 +119,26 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
 
 absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
                                            const std::string& from, const ApplyContext& ctx,
-                                           std::string* why) {
-  if (absl::Status ok = AuthorizeArrival(rec, ctx.place, target.Tree(), from); !ok.ok()) {
-    if (why != nullptr) *why = std::string(ok.message());
+                                           std::string* why, bool proven) {
+  auto refuse = [&](const absl::Status& why_not) {
+    if (why != nullptr) *why = std::string(why_not.message());
     return ApplyDecision::kRejected;
+  };
+  if (absl::Status ok = AuthorizeArrival(rec, ctx.place, target.Tree(), from); !ok.ok()) {
+    return refuse(ok);
   }
   ASSIGN_OR_RETURN(std::optional<v1::Record> current, target.Current(rec.id()));
   ApplyDecision d = DecideApply(current ? current->version() : 0, rec.version());
+  const v1::Record* held = d == ApplyDecision::kDuplicate ? &*current : nullptr;
+  if (d == ApplyDecision::kApply || held != nullptr) {
+    if (absl::Status ok = CheckFork(rec, target.Head(rec.origin()), held); !ok.ok()) {
+      return refuse(ok);
+    }
+  }
   if (d != ApplyDecision::kApply) return d;
-  if (ctx.verifier != nullptr) {
+  if (ctx.verifier != nullptr && !proven) {
     if (absl::Status ok = CheckOrigin(rec, target.Tree(), *ctx.verifier); !ok.ok()) {
-      if (why != nullptr) *why = std::string(ok.message());
-      return ApplyDecision::kRejected;
+      return refuse(ok);
     }
   }
   ctx.clock->Observe(rec.hlc());

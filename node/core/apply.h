@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "council/v1/record.pb.h"
 #include "node/core/authorize.h"
+#include "node/core/chain.h"
 #include "node/core/hlc.h"
 #include "node/core/routing.h"
 #include "node/core/signing.h"
@@ -28,12 +29,14 @@ class ApplyTarget {
   virtual ~ApplyTarget() = default;
   // The current version of record `id`, or nullopt if unknown.
   virtual absl::StatusOr<std::optional<v1::Record>> Current(const std::string& id) = 0;
-  // Highest sequence held from `origin` (0 if none).
-  virtual uint64_t OriginMax(const std::string& origin) = 0;
+  // What is held of `origin`'s log (seq 0 if nothing).
+  virtual OriginHead Head(const std::string& origin) = 0;
   virtual const UnitTree& Tree() = 0;
   // Stages `rec` as the current version of its record, replacing `prev`
-  // (nullptr for a new record): log entry, indexes, counters, origin maximum.
+  // (nullptr for a new record): log entry, indexes, counters.
   virtual void StoreVersion(const v1::Record& rec, const v1::Record* prev) = 0;
+  // Stages the new head of `origin`'s log.
+  virtual void StoreHead(const std::string& origin, const OriginHead& head) = 0;
   // Stages a change of the unit tree.
   virtual void StoreTree(const UnitTree& tree) = 0;
   // Stages `rec` at the end of `peer`'s outbox.
@@ -59,7 +62,8 @@ struct ApplyContext {
   const KeyVerifier* verifier = nullptr;
 };
 
-// A local write: stamps the draft (see PrepareLocalWrite), signs it if
+// A local write: stamps the draft (see PrepareLocalWrite), links it to this
+// node's previous version (chain_prev, core/chain.h), signs it if
 // ctx.signer is set, and stages it with its routing. With a signer, this
 // node's own unit record always carries the signer's public key (filled in
 // when the draft has none, with the certificate of the current version if
@@ -72,15 +76,16 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
 // A complete version from elsewhere (`from`: the peer, "" for an import).
 // Stages it, its routing and, for a directive addressed to this node, a
 // "received" update, unless it is a duplicate, older than what is held, not
-// acceptable from that peer (core/authorize.h), or — with ctx.verifier set —
-// not signed by its origin (core/signing.h: CheckOrigin). The last two give
-// kRejected, with the reason in `*why` if given; RefusalReason(*why) tells
-// them apart. Duplicates and stale versions are not verified: they change
-// nothing.
+// acceptable from that peer (core/authorize.h), a fork of its origin's log
+// (core/chain.h: CheckFork), or — with ctx.verifier set — not signed by its
+// origin (core/signing.h: CheckOrigin; skipped when `proven`, i.e. when
+// ProveByChain proved it). Those give kRejected, with the reason in `*why`
+// if given; RefusalReason(*why) tells them apart. Duplicates and stale
+// versions are not verified: they change nothing.
 // REQUIRES: ValidateComplete(rec) is OK.
 absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
                                            const std::string& from, const ApplyContext& ctx,
-                                           std::string* why = nullptr);
+                                           std::string* why = nullptr, bool proven = false);
 
 // The draft of this node's automatic "received" update for `directive`.
 v1::Record ReceiptDraft(const v1::Record& directive);

@@ -3,6 +3,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "node/core/chain.h"
 #include "node/core/serialize.h"
 
 namespace council::core {
@@ -65,6 +66,7 @@ void SignRecord(v1::Record& rec, const Signer& signer) {
 }
 
 std::string RefusalReason(absl::string_view why) {
+  if (absl::StartsWith(why, kFork)) return "fork";
   if (absl::StartsWith(why, kBadSignature) || absl::StartsWith(why, kUnknownKey)) {
     return "bad_signature";
   }

@@ -22,27 +22,8 @@
 // The core only decides; the crypto lives behind Signer and KeyVerifier
 // (node/crypto/ implements them with OpenSSL, the simulation with fakes).
 //
-// Amortising verification (a design note; not implemented). OpenSSL checks
-// about 8,500 Ed25519 signatures a second per core here, so one signature per
-// record caps a node near 17,000 records/s on two cores — enough for a
-// province's ~1M records a year, but it dominates a large catch-up. An
-// origin's versions already form a gap-free log (origin, seq = 1, 2, 3...).
-// The origin could chain them: each version carries prev_hash = H(bytes of
-// the origin's version seq-1), and instead of signing every version it signs
-// one "log head" statement (origin, seq, H(version seq)) per batch of its log
-// — say every 256 versions or at the end of a write group. A receiver then
-// verifies one signature per batch and one hash per record: a version is
-// accepted once the chain from it reaches a signed head. The costs are the
-// reasons it is not done yet: records of one origin do not travel together
-// (down-routing sends a commune only some of the province's versions, so a
-// chain would have gaps at every receiver that is not an ancestor — those
-// would need per-record signatures or Merkle proofs of inclusion against the
-// signed head), a version waits for the next signed head before it can be
-// applied (latency for live pushes unless heads are signed per write group),
-// and the store would keep pending, not yet provable versions. The natural
-// first step is the up-path only: ancestors receive an origin's whole log in
-// order, so chaining plus per-batch heads there removes almost all
-// verifications at the hub, where the volume is.
+// Amortising verification: core/chain.h (one signature check per run of an
+// origin's consecutive versions in a batch; forks of an origin's log).
 #ifndef COUNCIL_NODE_CORE_SIGNING_H_
 #define COUNCIL_NODE_CORE_SIGNING_H_
 
@@ -99,7 +80,8 @@ absl::Status CheckOrigin(const v1::Record& rec, const UnitTree& tree, const KeyV
 void SignRecord(v1::Record& rec, const Signer& signer);
 
 // The refusal counter a rejection reason (an ApplyVersion `why`) belongs to:
-// "bad_signature" for CheckOrigin's reasons, "unauthorized" for the rest.
+// "bad_signature" for CheckOrigin's reasons, "fork" for CheckFork's
+// (core/chain.h), "unauthorized" for the rest.
 std::string RefusalReason(absl::string_view why);
 
 }  // namespace council::core

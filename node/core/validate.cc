@@ -191,6 +191,11 @@ absl::Status ValidateComplete(const v1::Record& r) {
         "record ", r.id(), " version ", r.version(), " has inconsistent seq ", r.seq()));
   }
   if (r.hlc() == 0) return absl::InvalidArgumentError(absl::StrCat("record ", r.id(), " has no timestamp"));
+  if (!r.chain_prev().empty() && (r.chain_prev().size() != 32 || r.seq() == 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "record ", r.id(), " has a malformed chain_prev (", r.chain_prev().size(),
+        " bytes; a SHA-256 digest of the origin's previous version, none for sequence 1)"));
+  }
   return absl::OkStatus();
 }
 

@@ -61,6 +61,9 @@ absl::Status Store::LoadState() {
     std::string prefix(1, table);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       (*target)[it->key().ToString().substr(1)] = keys::GetBe64(View(it->value()));
+      if (table == keys::kOriginMax && it->value().size() > 8) {
+        origin_digest_[it->key().ToString().substr(1)] = it->value().ToString().substr(8);
+      }
     }
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "reading counters"));
@@ -164,6 +167,14 @@ uint64_t Store::OriginMax(const std::string& origin) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = origin_max_.find(origin);
   return it == origin_max_.end() ? 0 : it->second;
+}
+
+core::OriginHead Store::Head(const std::string& origin) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  core::OriginHead head;
+  if (auto it = origin_max_.find(origin); it != origin_max_.end()) head.seq = it->second;
+  if (auto it = origin_digest_.find(origin); it != origin_digest_.end()) head.digest = it->second;
+  return head;
 }
 
 std::map<std::string, uint64_t> Store::OriginMaxima() const {

@@ -28,6 +28,7 @@
 #include "council/v1/config.pb.h"
 #include "council/v1/record.pb.h"
 #include "council/v1/store.pb.h"
+#include "node/core/chain.h"
 #include "node/core/hlc.h"
 #include "node/core/routing.h"
 #include "node/core/signing.h"
@@ -122,6 +123,8 @@ class Store {
   std::map<std::string, uint64_t> Counts() const;
   // Highest sequence held from `origin` (0 if none).
   uint64_t OriginMax(const std::string& origin) const;
+  // Highest sequence held from `origin` and the digest of that version.
+  core::OriginHead Head(const std::string& origin) const;
   // Every origin with its highest sequence held.
   std::map<std::string, uint64_t> OriginMaxima() const;
   core::UnitTree Tree() const;
@@ -183,6 +186,7 @@ class Store {
   absl::Status sticky_error_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> counts_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> origin_max_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> origin_digest_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> outbox_head_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> inbound_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> acked_ ABSL_GUARDED_BY(mu_);

@@ -62,7 +62,6 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev) 
     g_->Delete(keys::ByPeriod(old_period, id.origin, id.seq));
   }
   if (!period.empty()) g_->Put(keys::ByPeriod(period, id.origin, id.seq), "");
-  if (rec.seq() > OriginMax(rec.origin())) g_->origin_max[rec.origin()] = rec.seq();
   StageHubRows(rec, prev);
   g_->current[rec.id()] = rec;
 }
@@ -75,9 +74,15 @@ absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
     ASSIGN_OR_RETURN(v1::Record rec, core::ApplyLocalDraft(target, draft, ctx));
     result.drafts.push_back(std::move(rec));
   }
-  for (const v1::Record& rec : req.versions) {
+  // One signature check per run of an origin's consecutive versions.
+  std::vector<bool> proven = verifier_ == nullptr
+                                 ? std::vector<bool>(req.versions.size(), false)
+                                 : core::ProveByChain(req.versions, target.Tree(), *verifier_);
+  for (size_t i = 0; i < req.versions.size(); ++i) {
+    const v1::Record& rec = req.versions[i];
     std::string why;
-    ASSIGN_OR_RETURN(core::ApplyDecision d, core::ApplyVersion(target, rec, req.from, ctx, &why));
+    ASSIGN_OR_RETURN(core::ApplyDecision d,
+                     core::ApplyVersion(target, rec, req.from, ctx, &why, proven[i]));
     switch (d) {
       case core::ApplyDecision::kApply:
         result.version_outcomes.push_back(Outcome::kApplied);
@@ -121,7 +126,9 @@ absl::Status Store::Lead(std::vector<Writer*>& writers) {
     counts[kind] += delta;
     group.Put(keys::Count(kind), Be64(counts[kind]));
   }
-  for (const auto& [origin, max] : group.origin_max) group.Put(keys::OriginMax(origin), Be64(max));
+  for (const auto& [origin, head] : group.origins) {
+    group.Put(keys::OriginMax(origin), Be64(head.seq) + head.digest);
+  }
   for (const auto& [peer, head] : group.heads) group.Put(keys::PeerKey(keys::kOutboxHead, peer), Be64(head));
   rocksdb::WriteBatch batch;
   for (const auto& [key, value] : group.ops) {
@@ -141,7 +148,10 @@ absl::Status Store::Lead(std::vector<Writer*>& writers) {
     return s;
   }
   counts_ = std::move(counts);
-  for (const auto& [origin, max] : group.origin_max) origin_max_[origin] = max;
+  for (auto& [origin, head] : group.origins) {
+    origin_max_[origin] = head.seq;
+    origin_digest_[origin] = std::move(head.digest);
+  }
   for (const auto& [peer, head] : group.heads) outbox_head_[peer] = head;
   for (const auto& [peer, c] : group.inbound) inbound_[peer] = c;
   if (group.tree) tree_ = std::make_shared<const core::UnitTree>(std::move(*group.tree));

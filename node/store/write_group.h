@@ -33,7 +33,7 @@ struct Store::Group {
   std::vector<std::pair<std::string, std::optional<std::string>>> ops;  // nullopt: delete
   std::map<std::string, v1::Record> current;   // id -> staged current version
   std::map<std::string, int64_t> count_delta;  // kind -> change
-  std::map<std::string, uint64_t> origin_max;  // origin -> staged maximum
+  std::map<std::string, core::OriginHead> origins;  // origin -> staged head
   std::map<std::string, uint64_t> heads;       // peer -> staged outbox head
   std::map<std::string, uint64_t> inbound;     // peer -> staged inbound cursor
   std::map<std::string, std::string> derived;  // hub table key -> staged value
@@ -60,7 +60,7 @@ struct Store::Group {
     for (auto& op : child.ops) ops.push_back(std::move(op));
     for (auto& [id, rec] : child.current) current[id] = std::move(rec);
     for (auto& [k, d] : child.count_delta) count_delta[k] += d;
-    for (auto& [o, m] : child.origin_max) origin_max[o] = m;
+    for (auto& [o, h] : child.origins) origins[o] = std::move(h);
     for (auto& [p, h] : child.heads) heads[p] = h;
     for (auto& [p, c] : child.inbound) inbound[p] = c;
     for (auto& [k, v] : child.derived) derived[k] = std::move(v);
@@ -80,8 +80,12 @@ class Store::Target : public core::ApplyTarget {
     if (!rec.ok()) return rec.status();
     return *std::move(rec);
   }
-  uint64_t OriginMax(const std::string& origin) override {
-    return g_->Lookup(&Group::origin_max, origin).value_or(store_->OriginMax(origin));
+  core::OriginHead Head(const std::string& origin) override {
+    if (auto staged = g_->Lookup(&Group::origins, origin)) return *staged;
+    return store_->Head(origin);
+  }
+  void StoreHead(const std::string& origin, const core::OriginHead& head) override {
+    g_->origins[origin] = head;
   }
   const core::UnitTree& Tree() override {
     if (const core::UnitTree* staged = g_->StagedTree()) return *staged;

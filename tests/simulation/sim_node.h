@@ -26,16 +26,17 @@ class SimNode : public core::ApplyTarget {
     if (it == current_.end()) return std::nullopt;
     return it->second;
   }
-  uint64_t OriginMax(const std::string& origin) override {
-    auto it = origin_max_.find(origin);
-    return it == origin_max_.end() ? 0 : it->second;
+  core::OriginHead Head(const std::string& origin) override {
+    auto it = heads_.find(origin);
+    return it == heads_.end() ? core::OriginHead{} : it->second;
+  }
+  void StoreHead(const std::string& origin, const core::OriginHead& head) override {
+    heads_[origin] = head;
   }
   const core::UnitTree& Tree() override { return tree_; }
   void StoreVersion(const v1::Record& rec, const v1::Record*) override {
     ++applied_[{rec.id(), rec.version()}];
     current_[rec.id()] = rec;
-    uint64_t& max = origin_max_[rec.origin()];
-    if (rec.seq() > max) max = rec.seq();
   }
   void StoreTree(const core::UnitTree& tree) override { tree_ = tree; }
   void AppendOutbox(const std::string& peer, const v1::Record& rec) override {
@@ -85,7 +86,7 @@ class SimNode : public core::ApplyTarget {
   FakeVerifier verifier_;
   std::map<std::string, int> refused_;
   std::map<std::string, v1::Record> current_;
-  std::map<std::string, uint64_t> origin_max_;
+  std::map<std::string, core::OriginHead> heads_;
   core::UnitTree tree_;
   std::map<std::string, std::vector<v1::Record>> outbox_;
   std::map<std::string, uint64_t> inbound_;

@@ -133,15 +133,18 @@ void World::Deliver(const Msg& m, const Faults& f, bool on) {
     case core::BatchCheck::kGap:
       Reset(*link);
       return;
-    case core::BatchCheck::kApply:
-      for (const v1::Record& r : m.records) {
+    case core::BatchCheck::kApply: {
+      core::ApplyContext ctx = n.Context(now_ * 1000);
+      std::vector<bool> proven = core::ProveByChain(m.records, n.Tree(), *ctx.verifier);
+      for (size_t i = 0; i < m.records.size(); ++i) {
         std::string why;
         absl::StatusOr<core::ApplyDecision> d =
-            core::ApplyVersion(n, r, m.from, n.Context(now_ * 1000), &why);
+            core::ApplyVersion(n, m.records[i], m.from, ctx, &why, proven[i]);
         if (d.ok() && *d == core::ApplyDecision::kRejected) ++n.refused()[core::RefusalReason(why)];
       }
       cursor = m.b;
       break;
+    }
     case core::BatchCheck::kStale:
       break;
   }

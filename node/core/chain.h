@@ -1,0 +1,72 @@
+// The hash chain over an origin's log: amortised signature checks and fork
+// detection (DESIGN.md property 6).
+//
+// Every version an origin creates carries `chain_prev`, the VersionDigest of
+// the origin's version seq-1 (empty for seq 1), and the origin's signature
+// covers it. So a version whose signature verifies also vouches for every
+// earlier version of its origin, link by link, and every version still
+// carries its own signature and can be checked alone (a commune receives
+// only some of the province's versions; those it checks one by one).
+//
+// Amortisation. Ancestors receive an origin's log in order and without gaps,
+// so a batch from a link holds runs of consecutive versions of each origin.
+// ProveByChain verifies one signature per run (its last version) and one
+// digest per version; every other version of the run is proven by the
+// chain. A run whose last signature fails proves nothing, and its versions
+// are checked one by one, so one bad version costs only itself.
+//
+// Forks. The node keeps, per origin, the head of what it holds (highest
+// sequence and its digest). CheckFork refuses a version that claims to
+// follow the head but names another predecessor, or that reuses a sequence
+// already held with another signature: the origin's log was rewound (a disk
+// restored from an old backup and written to) or forged with the origin's
+// key. Such versions are never applied.
+#ifndef COUNCIL_NODE_CORE_CHAIN_H_
+#define COUNCIL_NODE_CORE_CHAIN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "council/v1/record.pb.h"
+#include "node/core/signing.h"
+#include "node/core/unit_tree.h"
+
+namespace council::core {
+
+// What a node holds of one origin's log: its highest sequence and the digest
+// of that version ("" if unknown: none held, or stored before chaining).
+struct OriginHead {
+  uint64_t seq = 0;
+  std::string digest;
+};
+
+inline constexpr size_t kDigestSize = 32;
+
+// SHA-256 of CanonicalBytes(rec), signature included.
+std::string VersionDigest(const v1::Record& rec);
+
+// For each version of `batch`, true iff its authenticity is proven by the
+// chain: a later version of the same origin in `batch`, linked to it through
+// consecutive sequences and matching `chain_prev` digests, carries a
+// signature that verifies with the origin's key as `tree` knows it. The last
+// version of each such run is proven by that signature. Own unit records
+// (which may bind a new key) are never proven here and end a run.
+std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitTree& tree,
+                               const KeyVerifier& verifier);
+
+// Prefix of CheckFork's reasons; a link counts them as "fork".
+inline constexpr absl::string_view kFork = "fork: ";
+
+// OK unless `rec` contradicts what is held of its origin: `head` is the
+// node's head for rec.origin(), `held` the version of the same record and
+// version already held, if any. PERMISSION_DENIED starting with kFork
+// otherwise.
+absl::Status CheckFork(const v1::Record& rec, const OriginHead& head, const v1::Record* held);
+
+}  // namespace council::core
+
+#endif  // COUNCIL_NODE_CORE_CHAIN_H_
