@@ -38,6 +38,9 @@ std::vector<Command> RecordCommands();     // report, conclusion, petition
 std::vector<Command> DirectiveCommands();  // directive issue / update
 std::vector<Command> QueryCommands();      // status, list, show
 std::vector<Command> BulkCommands();       // put, import, export
+std::vector<Command> BackupCommands();     // backup create
+std::vector<Command> ReorgCommands();      // unit move, unit merge, unit dissolve
+std::vector<Command> BundleCommands();     // bundle export / import
 std::vector<Command> LinkCommands();       // units, unit add, sync wait
 std::vector<Command> HubCommands();        // consolidate, missing, directive track,
                                            // petitions, search

@@ -244,6 +244,11 @@ absl::StatusOr<v1::Record> Connection::Get(const std::string& id) {
   return record;
 }
 
+absl::StatusOr<v1::ReorganiseReply> Connection::Reorganise(const v1::ReorganiseRequest& request) {
+  return impl_->Call<v1::ReorganiseRequest, v1::ReorganiseReply>(&v1::Admin::Stub::Reorganise,
+                                                                 request);
+}
+
 absl::StatusOr<v1::ListReply> Connection::List(const v1::ListRequest& request) {
   return impl_->Call<v1::ListRequest, v1::ListReply>(&v1::Admin::Stub::List, request);
 }
@@ -274,26 +279,31 @@ absl::StatusOr<v1::SearchReply> Connection::Search(const v1::SearchRequest& requ
   return impl_->Call<v1::SearchRequest, v1::SearchReply>(&v1::Admin::Stub::Search, request);
 }
 
-absl::Status Connection::Export(
-    const v1::ExportRequest& request,
-    const std::function<absl::Status(const v1::Record&)>& sink) {
-  ASSIGN_OR_RETURN(v1::Admin::Stub * stub, impl_->Stub());
+namespace {
+
+// Calls `sink` on each message of a server stream; see Connection::Export.
+template <typename Request, typename Reply, typename Impl>
+absl::Status ReadStream(Impl& impl, const std::string& address,
+                        std::unique_ptr<grpc::ClientReader<Reply>> (v1::Admin::Stub::*method)(
+                            grpc::ClientContext*, const Request&),
+                        const Request& request,
+                        const std::function<absl::Status(const Reply&)>& sink) {
+  ASSIGN_OR_RETURN(v1::Admin::Stub * stub, impl.Stub());
   grpc::ClientContext context;
-  impl_->SetStreamDeadline(&context);
+  impl.SetStreamDeadline(&context);
   absl::Status sink_status;
   bool idle_too_long;
   grpc::Status status;
   {
     IdleWatchdog watchdog(&context, kCallTimeout);
-    std::unique_ptr<grpc::ClientReader<v1::Record>> reader =
-        stub->Export(&context, request);
-    v1::Record record;
+    std::unique_ptr<grpc::ClientReader<Reply>> reader = (stub->*method)(&context, request);
+    Reply reply;
     while (true) {
       watchdog.Arm();
-      bool got = reader->Read(&record);
+      bool got = reader->Read(&reply);
       watchdog.Disarm();
       if (!got) break;
-      sink_status = sink(record);
+      sink_status = sink(reply);
       if (!sink_status.ok()) {
         context.TryCancel();
         break;
@@ -305,10 +315,56 @@ absl::Status Connection::Export(
   RETURN_IF_ERROR(sink_status);
   if (idle_too_long) {
     return absl::DeadlineExceededError(
-        absl::StrCat("node at ", address(), " sent nothing for ",
-                     kCallTimeout.count(), " s"));
+        absl::StrCat("node at ", address, " sent nothing for ", kCallTimeout.count(), " s"));
   }
-  return impl_->ToStatus(status);
+  return impl.ToStatus(status);
+}
+
+}  // namespace
+
+absl::Status Connection::Export(
+    const v1::ExportRequest& request,
+    const std::function<absl::Status(const v1::Record&)>& sink) {
+  return ReadStream(*impl_, address(), &v1::Admin::Stub::Export, request, sink);
+}
+
+absl::Status Connection::Backup(
+    const v1::BackupRequest& request,
+    const std::function<absl::Status(const v1::BackupProgress&)>& sink) {
+  return ReadStream(*impl_, address(), &v1::Admin::Stub::Backup, request, sink);
+}
+
+absl::Status Connection::BundleExport(
+    const v1::BundleExportRequest& request,
+    const std::function<absl::Status(const v1::BundleChunk&)>& sink) {
+  return ReadStream(*impl_, address(), &v1::Admin::Stub::BundleExport, request, sink);
+}
+
+absl::StatusOr<v1::BundleImportReply> Connection::BundleImport(
+    const std::function<absl::StatusOr<bool>(v1::BundleChunk*)>& next) {
+  ASSIGN_OR_RETURN(v1::Admin::Stub * stub, impl_->Stub());
+  grpc::ClientContext context;
+  impl_->SetStreamDeadline(&context);
+  v1::BundleImportReply reply;
+  std::unique_ptr<grpc::ClientWriter<v1::BundleChunk>> writer =
+      stub->BundleImport(&context, &reply);
+  absl::Status source;
+  v1::BundleChunk chunk;
+  while (true) {
+    absl::StatusOr<bool> more = next(&chunk);
+    if (!more.ok()) {
+      source = more.status();
+      context.TryCancel();
+      break;
+    }
+    // A failed write means the node ended the call; Finish says why.
+    if (!*more || !writer->Write(chunk)) break;
+  }
+  if (source.ok()) writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  RETURN_IF_ERROR(source);
+  RETURN_IF_ERROR(impl_->ToStatus(status));
+  return reply;
 }
 
 }  // namespace council::client

@@ -3,7 +3,8 @@
 // Every gRPC status becomes an absl::Status here and nowhere else. A node that
 // cannot be reached (no connection within 5 s, refused, unresolvable) yields
 // UNAVAILABLE "cannot reach node at HOST:PORT: <reason>". Each call has a 10 s
-// deadline; the Export stream fails if the node sends nothing for 10 s.
+// deadline; the Export, Backup and BundleExport streams fail if the node
+// sends nothing for 10 s.
 // set_deadline() bounds all of these by one point in time.
 //
 // Every call carries the admin credential (client/credential.h), found at
@@ -58,6 +59,18 @@ class Connection {
   // its status) at the first error `sink` returns.
   absl::Status Export(const v1::ExportRequest& request,
                       const std::function<absl::Status(const v1::Record&)>& sink);
+  absl::StatusOr<v1::ReorganiseReply> Reorganise(const v1::ReorganiseRequest& request);
+  // Streams the backup's progress to `sink`; the last message has `done`.
+  absl::Status Backup(const v1::BackupRequest& request,
+                      const std::function<absl::Status(const v1::BackupProgress&)>& sink);
+  // Streams the bundle file's pieces to `sink`, in order, as Export does.
+  absl::Status BundleExport(const v1::BundleExportRequest& request,
+                            const std::function<absl::Status(const v1::BundleChunk&)>& sink);
+  // Sends the pieces `next` gives (it returns false after the last one, or
+  // an error, which cancels the call and is returned), then waits for the
+  // node's answer, with no deadline but set_deadline()'s.
+  absl::StatusOr<v1::BundleImportReply> BundleImport(
+      const std::function<absl::StatusOr<bool>(v1::BundleChunk*)>& next);
 
  private:
   class Impl;

@@ -45,7 +45,8 @@ constexpr absl::string_view kGlobalHelp =
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto* group : {&QueryCommands, &LinkCommands, &RecordCommands, &DirectiveCommands,
-                      &HubCommands, &BulkCommands}) {
+                      &HubCommands, &BulkCommands, &BackupCommands,
+                      &BundleCommands, &ReorgCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
   return all;

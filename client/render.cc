@@ -167,6 +167,13 @@ std::string StatusView(const v1::StatusReply& status) {
       {"parent:", status.parent_unit().empty() ? "-" : status.parent_unit()},
       {"last_seq:", absl::StrCat(status.last_seq())},
   };
+  if (status.recovering()) {
+    rows.push_back({"recovering:", status.recovery_target() == 0
+                                       ? "waiting for the parent (local writes refused)"
+                                       : absl::StrCat("own records held through ", status.last_seq(),
+                                                      " of ", status.recovery_target(),
+                                                      " (local writes refused)")});
+  }
   if (!status.listen().empty()) rows.push_back({"listen:", status.listen()});
   if (!status.admin_listen().empty()) rows.push_back({"admin_listen:", status.admin_listen()});
   std::string out = FormatTable(rows);

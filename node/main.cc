@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/support/log.h"
 #include "node/app/admin_token.h"
+#include "node/app/backup.h"
 #include "node/app/config.h"
 #include "node/app/log.h"
 #include "node/app/node_service.h"
@@ -47,6 +48,10 @@ ABSL_FLAG(std::string, signing_cert, "",
           "PEM/DER file: the certificate of the signing key from the CA (CN = this unit)");
 ABSL_FLAG(std::string, signing_ca, "",
           "PEM file: the CA that certifies units' signing keys (without it: trust on first use)");
+ABSL_FLAG(bool, recover_from_parent, false,
+          "on a new data directory: this unit's disk was lost; fetch its own records from the "
+          "parent before taking local writes");
+ABSL_FLAG(std::string, from, "", "councild restore: the backup directory to restore");
 ABSL_FLAG(std::string, admin_token_file, "",
           "admin credential file (default <data-dir>/admin.token, created at first start)");
 
@@ -77,6 +82,7 @@ absl::StatusOr<v1::NodeConfig> ConfigFromFlags() {
   flags.set_signing_key(absl::GetFlag(FLAGS_signing_key));
   flags.set_signing_cert(absl::GetFlag(FLAGS_signing_cert));
   flags.set_signing_ca(absl::GetFlag(FLAGS_signing_ca));
+  flags.set_recover_from_parent(absl::GetFlag(FLAGS_recover_from_parent));
   if (std::string level = absl::GetFlag(FLAGS_level); !level.empty()) {
     ASSIGN_OR_RETURN(v1::Level l, core::ParseLevel(level));
     flags.set_level(l);
@@ -218,7 +224,9 @@ int main(int argc, char** argv) {
       "           [--parent-unit ID] [--listen HOST:PORT] [--admin-listen HOST:PORT]\n"
       "           [--parent HOST:PORT] [--config FILE]\n"
       "           (--tls-ca FILE --tls-cert FILE --tls-key FILE | --insecure)\n"
-      "           [--admin-token-file FILE]");
+      "           [--admin-token-file FILE] [--recover-from-parent]\n"
+      "  councild restore --from BACKUP_DIR --data-dir DIR\n"
+      "           restore a backup (councilctl backup create) into a new data directory");
   // Flags are documented as --data-dir; Abseil names them data_dir.
   std::vector<std::string> args(argv, argv + argc);
   for (std::string& a : args) {
@@ -229,9 +237,25 @@ int main(int argc, char** argv) {
   }
   std::vector<char*> argp;
   for (std::string& a : args) argp.push_back(a.data());
-  std::vector<char*> rest = absl::ParseCommandLine(argc, argp.data());
+  const bool restore = argp.size() > 1 && std::string(argp[1]) == "restore";
+  if (restore) argp.erase(argp.begin() + 1);
+  std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(argp.size()), argp.data());
   if (rest.size() > 1) {
     std::fprintf(stderr, "councild: unexpected argument '%s'\n", rest[1]);
+    return 2;
+  }
+  if (restore) {
+    absl::StatusOr<std::string> done =
+        council::app::RestoreNode(absl::GetFlag(FLAGS_from), absl::GetFlag(FLAGS_data_dir));
+    if (!done.ok()) {
+      std::fprintf(stderr, "councild restore: %s\n", std::string(done.status().message()).c_str());
+      return done.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    std::printf("%s\n", done->c_str());
+    return 0;
+  }
+  if (!absl::GetFlag(FLAGS_from).empty()) {
+    std::fprintf(stderr, "councild: --from is for 'councild restore'\n");
     return 2;
   }
   absl::Status s = council::Run();

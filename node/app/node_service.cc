@@ -6,10 +6,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "node/app/log.h"
 #include "node/core/hlc.h"
 #include "node/core/ids.h"
+#include "node/core/hub.h"
 #include "node/core/kinds.h"
 #include "node/core/levels.h"
+#include "node/core/reorganise.h"
 #include "node/core/status_macros.h"
 #include "node/core/validate.h"
 
@@ -99,14 +102,85 @@ absl::StatusOr<std::unique_ptr<NodeService>> NodeService::Open(const v1::NodeCon
     place = {identity.unit(), identity.parent_unit()};
     ASSIGN_OR_RETURN(store, store::Store::Open(config.data_dir(), place, signer, verifier));
   }
+  if (!stored && config.recover_from_parent()) {
+    if (identity.parent_unit().empty()) {
+      return absl::InvalidArgumentError("--recover-from-parent needs --parent-unit and --parent");
+    }
+    RETURN_IF_ERROR(store->SetRecoveryTarget(0));
+  }
+  if (store->RecoveryTarget() && identity.parent_unit().empty()) {
+    Log("warn", "recovery_impossible",
+        {{"detail", "restored root node: no parent to recover its own records from; sequences "
+                    "handed out after the backup may be reused, and children refuse those as forks"}});
+    RETURN_IF_ERROR(store->SetRecoveryTarget(std::nullopt));
+  }
+  if (stored && !stored->parent_unit().empty() && stored->parent_unit() != identity.parent_unit()) {
+    // Re-homed (reorganisation): the new parent gets what it lacks at the
+    // first link (OnParentHello).
+    RETURN_IF_ERROR(store->SetPendingRehome(stored->parent_unit()));
+    Log("warn", "rehomed", {{"old_parent", stored->parent_unit()}, {"new_parent", identity.parent_unit()}});
+  }
   if (!stored || stored->SerializeAsString() != identity.SerializeAsString()) {
     if (!stored) identity.set_created_hlc(static_cast<uint64_t>(clock()) << 16);
     RETURN_IF_ERROR(store->SaveIdentity(identity));
   }
   std::unique_ptr<NodeService> node(new NodeService(std::move(keys), std::move(store),
                                                     std::move(identity), config, std::move(clock)));
-  RETURN_IF_ERROR(node->PublishOwnUnit());
+  if (std::optional<uint64_t> target = node->store_->RecoveryTarget()) {
+    Log("warn", "recovering",
+        {{"held_seq", absl::StrCat(node->store_->OriginMax(node->identity_.unit()))},
+         {"detail", "this node fetches its own records from its parent before it takes local "
+                    "writes (restored from a backup, or rebuilt)"}});
+  } else {
+    RETURN_IF_ERROR(node->PublishOwnUnit());
+  }
   return node;
+}
+
+absl::Status NodeService::OnParentHello(const v1::Hello& hello) {
+  RETURN_IF_ERROR(SendWhatTheNewParentLacks(hello));
+  const uint64_t your_seq = hello.your_seq();
+  std::optional<uint64_t> target = store_->RecoveryTarget();
+  if (!target) return absl::OkStatus();
+  if (*target != your_seq) {
+    RETURN_IF_ERROR(store_->SetRecoveryTarget(your_seq));
+    Log("info", "recovery_target", {{"parent_holds_seq", absl::StrCat(your_seq)},
+                                    {"held_seq", absl::StrCat(store_->OriginMax(identity_.unit()))}});
+  }
+  return MaybeFinishRecovery();
+}
+
+absl::Status NodeService::SendWhatTheNewParentLacks(const v1::Hello& hello) {
+  std::optional<std::string> old_parent = store_->PendingRehome();
+  if (!old_parent) return absl::OkStatus();
+  const std::string& parent = identity_.parent_unit();
+  size_t sent = 0;
+  store::WriteRequest req;
+  req.outbox_peer = parent;
+  for (const std::string& origin : core::SubtreeUnits(store_->Tree(), identity_.unit())) {
+    auto held = hello.subtree_heads().find(origin);
+    uint64_t from = held == hello.subtree_heads().end() ? 0 : held->second;
+    for (uint64_t seq = from + 1, last = store_->OriginMax(origin); seq <= last; ++seq) {
+      absl::StatusOr<v1::Record> rec = store_->GetVersion(origin, seq);
+      if (rec.ok()) req.requeue.push_back(*std::move(rec));
+    }
+  }
+  sent = req.requeue.size();
+  RETURN_IF_ERROR(Commit(std::move(req)).status());
+  RETURN_IF_ERROR(store_->SetPendingRehome(std::nullopt));
+  Log("info", "rehome_sent", {{"old_parent", *old_parent}, {"new_parent", parent},
+                              {"records", absl::StrCat(sent)}});
+  return absl::OkStatus();
+}
+
+absl::Status NodeService::MaybeFinishRecovery() {
+  std::lock_guard<std::mutex> lock(recovery_mu_);
+  std::optional<uint64_t> target = store_->RecoveryTarget();
+  uint64_t held = store_->OriginMax(identity_.unit());
+  if (!target || held < *target) return absl::OkStatus();
+  RETURN_IF_ERROR(store_->SetRecoveryTarget(std::nullopt));
+  Log("info", "recovered", {{"held_seq", absl::StrCat(held)}});
+  return PublishOwnUnit();
 }
 
 absl::Status NodeService::PublishOwnUnit() {
@@ -149,7 +223,36 @@ absl::Status NodeService::CheckReferences(const v1::Record& draft) {
   if (draft.has_directive() && !draft.directive().conclusion_id().empty()) {
     return CheckReference(draft.directive().conclusion_id(), "conclusion");
   }
+  if (draft.has_unit() && draft.unit().reorganisation()) {
+    return core::CheckPlacement(store_->Tree(), identity_.unit(), draft.unit().id(),
+                                draft.unit().parent());
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReorganiseReply> NodeService::Reorganise(const v1::ReorganiseRequest& request) {
+  const core::UnitTree tree = store_->Tree();
+  const std::string& self = identity_.unit();
+  absl::StatusOr<std::vector<v1::Record>> drafts;
+  if (request.action() == "move") {
+    drafts = core::MoveDrafts(tree, self, request.unit(), request.to());
+  } else if (request.action() == "merge") {
+    drafts = core::MergeDrafts(tree, self, request.unit(), request.to());
+  } else if (request.action() == "dissolve") {
+    drafts = core::DissolveDrafts(tree, self, request.unit());
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown reorganisation '", request.action(), "': expected move, merge or dissolve"));
+  }
+  RETURN_IF_ERROR(drafts.status());
+  store::WriteRequest req;
+  req.drafts = *std::move(drafts);
+  req.wall_ms = clock_();
+  ASSIGN_OR_RETURN(store::WriteResult result, Commit(std::move(req)));
+  v1::ReorganiseReply reply;
+  for (v1::Record& r : result.drafts) *reply.add_records() = std::move(r);
+  Log("info", "reorganised", {{"action", request.action()}, {"unit", request.unit()}, {"to", request.to()}});
+  return reply;
 }
 
 absl::StatusOr<v1::Record> NodeService::Put(const v1::Record& draft) {
@@ -193,6 +296,7 @@ absl::StatusOr<v1::ImportReply> NodeService::Import(const std::vector<v1::Record
 
 absl::StatusOr<store::WriteResult> NodeService::Commit(store::WriteRequest req) {
   const char* source = req.from.empty() ? "local" : "link";
+  const bool from_parent = !req.from.empty() && req.from == identity_.parent_unit();
   auto start = std::chrono::steady_clock::now();
   absl::StatusOr<store::WriteResult> result = store_->Write(std::move(req));
   metrics_.ApplyLatency(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -200,6 +304,11 @@ absl::StatusOr<store::WriteResult> NodeService::Commit(store::WriteRequest req) 
     uint64_t applied = result->drafts.size();
     for (store::Outcome o : result->version_outcomes) applied += o == store::Outcome::kApplied;
     metrics_.RecordsApplied(source, applied);
+    if (from_parent) {
+      if (absl::Status s = MaybeFinishRecovery(); !s.ok()) {
+        Log("error", "recovery_end_failed", {{"detail", std::string(s.message())}});
+      }
+    }
   }
   return result;
 }
@@ -226,6 +335,10 @@ v1::StatusReply NodeService::Status() const {
     kc->set_count(count);
   }
   reply.set_last_seq(store_->OriginMax(identity_.unit()));
+  if (std::optional<uint64_t> target = store_->RecoveryTarget()) {
+    reply.set_recovering(true);
+    reply.set_recovery_target(*target);
+  }
   {
     std::lock_guard<std::mutex> lock(bound_mu_);
     reply.set_listen(bound_listen_.empty() ? config_.listen() : bound_listen_);

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "council/v1/admin.pb.h"
 #include "council/v1/config.pb.h"
+#include "council/v1/sync.pb.h"
 #include "node/app/links.h"
 #include "node/app/metrics.h"
 #include "node/app/node_keys.h"
@@ -51,6 +52,8 @@ class NodeService {
   absl::StatusOr<v1::Record> Put(const v1::Record& draft);
   // Admin.Import: validates every record, then commits all atomically.
   absl::StatusOr<v1::ImportReply> Import(const std::vector<v1::Record>& records);
+  // Admin.Reorganise: the drafts of core/reorganise.h, committed atomically.
+  absl::StatusOr<v1::ReorganiseReply> Reorganise(const v1::ReorganiseRequest& request);
   absl::StatusOr<v1::Record> Get(const std::string& id);
   absl::Status List(const store::ListFilter& filter,
                     const std::function<bool(const v1::Record&)>& fn);
@@ -69,11 +72,27 @@ class NodeService {
   // Commits a write to the store, recording its latency and what it applied.
   absl::StatusOr<store::WriteResult> Commit(store::WriteRequest req);
   int64_t NowMillis() const { return clock_(); }
+  // This node's record-signing key, and the checker of everyone's keys.
+  const core::Signer& signer() const { return *keys_.signer; }
+  const core::KeyVerifier& verifier() const { return *keys_.verifier; }
+
+  // Recovery of this node's own log (store::Store::RecoveryTarget): the
+  // parent's hello says how far it holds this origin (Hello.your_seq); the
+  // recovery ends, and the node publishes its unit record and takes local
+  // writes again, once this node holds its log that far.
+  // A node re-homed under a new parent (its configured parent changed) then
+  // sends it what it lacks of this node's subtree (Hello.subtree_heads).
+  absl::Status OnParentHello(const v1::Hello& hello);
 
  private:
   NodeService(NodeKeys keys, std::unique_ptr<store::Store> store, v1::NodeIdentity identity,
               v1::NodeConfig config, Clock clock);
   absl::Status PublishOwnUnit();
+  // After a re-homing: queues for the new parent the versions of this node's
+  // subtree it lacks according to its hello.
+  absl::Status SendWhatTheNewParentLacks(const v1::Hello& hello);
+  // Ends the recovery if this node holds its log through the target.
+  absl::Status MaybeFinishRecovery();
   // A local draft may only refer to a record this node holds, of the right
   // kind (an update to a directive, an answer to a petition...).
   absl::Status CheckReferences(const v1::Record& draft);
@@ -86,6 +105,7 @@ class NodeService {
   Clock clock_;
   LinkRegistry links_;
   Metrics metrics_;
+  std::mutex recovery_mu_;  // one caller at a time ends the recovery
   mutable std::mutex bound_mu_;
   std::string bound_admin_, bound_listen_;  // guarded by bound_mu_
 };

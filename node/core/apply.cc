@@ -51,8 +51,10 @@ absl::Status Stage(ApplyTarget& target, const v1::Record& rec, const v1::Record*
     target.StoreHead(rec.origin(), {rec.seq(), VersionDigest(rec)});
   }
   bool placed = false;  // a unit newly known, or under a new parent
+  std::string old_path;  // the child that led to a moved unit before
   if (rec.has_unit()) {
     UnitTree tree = target.Tree();
+    old_path = tree.ChildTowards(ctx.place.self, rec.unit().id());
     const v1::Unit* before = tree.Find(rec.unit().id());
     std::string old_parent = before ? before->parent() : "";
     bool known = before != nullptr;
@@ -70,9 +72,16 @@ absl::Status Stage(ApplyTarget& target, const v1::Record& rec, const v1::Record*
   Route route = RouteRecord(rec, ctx.place, target.Tree(), from);
   if (route.up) target.AppendOutbox(ctx.place.parent, rec);
   for (const std::string& child : route.children) target.AppendOutbox(child, rec);
+  // The old branch of a moved unit learns that it left.
+  if (placed && !old_path.empty() && old_path != from &&
+      std::find(route.children.begin(), route.children.end(), old_path) == route.children.end()) {
+    target.AppendOutbox(old_path, rec);
+  }
   if (placed) RETURN_IF_ERROR(BackfillUnit(target, rec.unit().id(), ctx.place.self, rec.id()));
-  bool receipt = prev == nullptr && rec.origin() != ctx.place.self &&
-                 IsDirectiveTarget(rec, ctx.place.self, target.Tree());
+  // A node rebuilt from its parent gets its own receipts back with its log.
+  bool receipt = prev == nullptr && !ctx.recovering && rec.origin() != ctx.place.self &&
+                 IsDirectiveTarget(rec, ctx.place.self, target.Tree()) &&
+                 !target.Acknowledged(ctx.place.self, rec.id());
   if (receipt) RETURN_IF_ERROR(ApplyLocalDraft(target, ReceiptDraft(rec), ctx).status());
   return absl::OkStatus();
 }

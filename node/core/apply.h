@@ -46,6 +46,9 @@ class ApplyTarget {
   virtual void TrackDirectiveTarget(const v1::Record& directive, const std::string& unit) = 0;
   // Stages a target's progress from a directive update it recorded.
   virtual void TrackDirectiveUpdate(const v1::Record& update) = 0;
+  // True iff `unit` has recorded an update (a receipt at least) of directive
+  // `directive_id` — even if the directive itself is not held (yet).
+  virtual bool Acknowledged(const std::string& unit, const std::string& directive_id) = 0;
   // Visits the current records of `kind`, staged ones included.
   virtual absl::Status ForEachOfKind(const std::string& kind,
                                      const std::function<void(const v1::Record&)>& fn) = 0;
@@ -60,6 +63,10 @@ struct ApplyContext {
   // Checks versions from elsewhere (core/signing.h); nullptr: not checked.
   // Not owned.
   const KeyVerifier* verifier = nullptr;
+  // This node is recovering its own log from its parent: it must not hand
+  // out sequences, so it writes no automatic receipts (they are in the log
+  // it recovers, or it acknowledges the directive by hand afterwards).
+  bool recovering = false;
 };
 
 // A local write: stamps the draft (see PrepareLocalWrite), links it to this

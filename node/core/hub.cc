@@ -57,10 +57,15 @@ std::vector<std::string> SubtreeUnits(const UnitTree& tree, const std::string& r
 }
 
 std::vector<std::string> RowUnits(const UnitTree& tree, const std::string& under, v1::Level level) {
-  if (level == v1::LEVEL_UNSPECIFIED) return tree.ChildrenOf(under);
   std::vector<std::string> out;
+  if (level == v1::LEVEL_UNSPECIFIED) {
+    for (const std::string& u : tree.ChildrenOf(under)) {
+      if (!tree.Merged(u)) out.push_back(u);
+    }
+    return out;
+  }
   for (const std::string& u : SubtreeUnits(tree, under)) {
-    if (u != under && tree.LevelOf(u) == level) out.push_back(u);
+    if (u != under && tree.LevelOf(u) == level && !tree.Merged(u)) out.push_back(u);
   }
   return out;
 }

@@ -36,7 +36,8 @@ void AddRow(const v1::ConsolidatedRow& from, v1::ConsolidatedRow* into);
 std::vector<std::string> SubtreeUnits(const UnitTree& tree, const std::string& root);
 
 // The row units of a consolidation: every unit of `level` strictly below
-// `under`, or, for LEVEL_UNSPECIFIED, the children of `under`.
+// `under`, or, for LEVEL_UNSPECIFIED, the children of `under` — merged units
+// aside (their figures count in the row of the unit they now sit under).
 std::vector<std::string> RowUnits(const UnitTree& tree, const std::string& under, v1::Level level);
 
 // Report-tally change when `rec` replaces `prev` (either may be a non-report

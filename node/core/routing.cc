@@ -59,7 +59,7 @@ bool AddressesSubtree(const v1::Record& r, const std::string& child, const UnitT
 }
 
 bool IsDirectiveTarget(const v1::Record& r, const std::string& unit, const UnitTree& tree) {
-  if (!r.has_directive() || unit == r.origin()) return false;
+  if (!r.has_directive() || unit == r.origin() || tree.Merged(unit)) return false;
   const v1::DirectiveScope& s = r.directive().scope();
   switch (s.kind()) {
     case v1::SCOPE_UNITS:

@@ -5,18 +5,45 @@ namespace council::core {
 bool UnitTree::Upsert(const v1::Record& r) {
   if (!r.has_unit()) return false;
   const v1::Unit& u = r.unit();
-  Source incoming{r.origin() == u.id(), r.hlc()};
-  auto src = sources_.find(u.id());
-  if (src != sources_.end()) {
-    const Source& have = src->second;
-    bool newer = incoming.own != have.own ? incoming.own : incoming.hlc >= have.hlc;
-    if (!newer) return false;
+  const bool own = r.origin() == u.id();
+  if (!own && u.reorganisation()) {
+    // Only an ancestor may place a unit; anything else is kept but inert.
+    if (!InSubtree(u.id(), r.origin())) return false;
+    auto p = placements_.find(u.id());
+    if (p != placements_.end() && p->second.hlc > r.hlc()) return false;
+    placements_[u.id()] = {u.parent(), u.merged_into(), r.hlc(), u};
+  } else {
+    Source incoming{own, r.hlc()};
+    auto src = sources_.find(u.id());
+    if (src != sources_.end()) {
+      const Source& have = src->second;
+      bool newer = incoming.own != have.own ? incoming.own : incoming.hlc >= have.hlc;
+      if (!newer) return false;
+    }
+    sources_[u.id()] = incoming;
+    bases_[u.id()] = u;
   }
-  sources_[u.id()] = incoming;
+  v1::Unit effective = Effective(u.id());
   auto it = units_.find(u.id());
-  bool changed = it == units_.end() || it->second.SerializeAsString() != u.SerializeAsString();
-  units_[u.id()] = u;
+  bool changed = it == units_.end() || it->second.SerializeAsString() != effective.SerializeAsString();
+  units_[u.id()] = std::move(effective);
   return changed;
+}
+
+v1::Unit UnitTree::Effective(const std::string& unit) const {
+  auto base = bases_.find(unit);
+  auto p = placements_.find(unit);
+  if (p == placements_.end()) return base->second;
+  v1::Unit u = base != bases_.end() ? base->second : p->second.unit;
+  if (base == bases_.end() || p->second.hlc > sources_.at(unit).hlc) u.set_parent(p->second.parent);
+  u.set_merged_into(p->second.merged_into);
+  u.clear_reorganisation();
+  return u;
+}
+
+bool UnitTree::Merged(const std::string& unit) const {
+  const v1::Unit* u = Find(unit);
+  return u != nullptr && !u->merged_into().empty();
 }
 
 const v1::Unit* UnitTree::Find(const std::string& unit) const {

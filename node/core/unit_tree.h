@@ -2,7 +2,10 @@
 //
 // Several records may describe one unit: its own (origin == unit id) and
 // registrations made ahead of time by an ancestor. The unit's own record wins;
-// among registrations the latest (by HLC) wins.
+// among registrations the latest (by HLC) wins. A reorganisation (a record by
+// an ancestor with unit.reorganisation set; the latest by HLC) places the
+// unit: its parent wins over the other records' while it is newer than them,
+// and its merged_into always.
 //
 // Not thread-safe; the owner serializes.
 #ifndef COUNCIL_NODE_CORE_UNIT_TREE_H_
@@ -40,6 +43,9 @@ class UnitTree {
   // known to lie strictly below `ancestor`.
   std::string ChildTowards(const std::string& ancestor, const std::string& unit) const;
 
+  // True iff `unit` was merged into another (unit.merged_into).
+  bool Merged(const std::string& unit) const;
+
   // The units whose known parent is `unit`, in id order.
   std::vector<std::string> ChildrenOf(const std::string& unit) const;
   // Every known unit, in id order.
@@ -52,8 +58,18 @@ class UnitTree {
     bool own = false;
     uint64_t hlc = 0;
   };
-  std::map<std::string, v1::Unit> units_;
+  struct Placement {
+    std::string parent;
+    std::string merged_into;
+    uint64_t hlc = 0;
+    v1::Unit unit;  // the whole record, for a unit known only from it
+  };
+  // The unit as its records say, from bases_, sources_ and placements_.
+  v1::Unit Effective(const std::string& unit) const;
+  std::map<std::string, v1::Unit> units_;  // effective
+  std::map<std::string, v1::Unit> bases_;  // own record, else latest registration
   std::map<std::string, Source> sources_;
+  std::map<std::string, Placement> placements_;  // latest reorganisation
 };
 
 }  // namespace council::core

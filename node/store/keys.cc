@@ -30,6 +30,8 @@ std::string Prefix(char table, std::initializer_list<absl::string_view> parts) {
 }
 
 std::string Identity() { return std::string(1, kIdentity); }
+std::string Recovery() { return std::string(1, kRecovery); }
+std::string Rehome() { return std::string(1, kRehome); }
 std::string Log(absl::string_view origin, uint64_t seq) { return WithTail(std::string(1, kLog), origin, seq); }
 std::string LogPrefix(absl::string_view origin) { return Prefix(kLog, {origin}); }
 std::string Current(absl::string_view origin, uint64_t n) { return WithTail(std::string(1, kCurrent), origin, n); }

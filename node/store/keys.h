@@ -24,12 +24,16 @@ inline constexpr char kTally = 'G';
 inline constexpr char kDirectiveState = 'D';
 inline constexpr char kPetitionState = 'V';
 inline constexpr char kPosting = 'W';
+inline constexpr char kRecovery = 'X';
+inline constexpr char kRehome = 'Y';
 
 void PutBe64(std::string* dst, uint64_t v);
 // REQUIRES: src.size() >= 8.
 uint64_t GetBe64(absl::string_view src);
 
 std::string Identity();
+std::string Recovery();
+std::string Rehome();
 std::string Log(absl::string_view origin, uint64_t seq);
 std::string LogPrefix(absl::string_view origin);
 std::string Current(absl::string_view origin, uint64_t n);

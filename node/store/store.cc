@@ -67,6 +67,10 @@ absl::Status Store::LoadState() {
     }
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "reading counters"));
+  it->Seek(keys::Recovery());
+  if (it->Valid() && it->key() == keys::Recovery()) recovery_ = keys::GetBe64(View(it->value()));
+  it->Seek(keys::Rehome());
+  if (it->Valid() && it->key() == keys::Rehome()) rehome_ = it->value().ToString();
   std::string unit_prefix = keys::Prefix(keys::kByKind, {"unit"});
   std::vector<std::string> unit_ids;
   for (it->Seek(unit_prefix); it->Valid() && it->key().starts_with(unit_prefix); it->Next()) {
@@ -84,6 +88,38 @@ absl::Status Store::LoadState() {
     absl::StatusOr<v1::Record> last = GetVersion(place_.self, m->second);
     if (last.ok()) clock_.Observe(last->hlc());
   }
+  return absl::OkStatus();
+}
+
+std::optional<uint64_t> Store::RecoveryTarget() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return recovery_;
+}
+
+absl::Status Store::SetRecoveryTarget(std::optional<uint64_t> target) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  std::string value;
+  keys::PutBe64(&value, target.value_or(0));
+  rocksdb::Status s = target ? db_->Put(wo, keys::Recovery(), value) : db_->Delete(wo, keys::Recovery());
+  RETURN_IF_ERROR(FromRocks(s, "recording recovery state"));
+  std::lock_guard<std::mutex> lock(mu_);
+  recovery_ = target;
+  return absl::OkStatus();
+}
+
+std::optional<std::string> Store::PendingRehome() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rehome_;
+}
+
+absl::Status Store::SetPendingRehome(std::optional<std::string> old_parent) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = old_parent ? db_->Put(wo, keys::Rehome(), *old_parent) : db_->Delete(wo, keys::Rehome());
+  RETURN_IF_ERROR(FromRocks(s, "recording a re-homing"));
+  std::lock_guard<std::mutex> lock(mu_);
+  rehome_ = std::move(old_parent);
   return absl::OkStatus();
 }
 

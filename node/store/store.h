@@ -53,6 +53,12 @@ struct WriteRequest {
   // peer's outbox through which this request brings us (the inbound cursor).
   std::string from;
   uint64_t inbound_cursor = 0;
+  // Link recovery (sync.proto, "Recovery"): raise `outbox_peer`'s outbox head
+  // to at least `outbox_floor`.
+  std::string outbox_peer;
+  uint64_t outbox_floor = 0;
+  // Versions already held, appended to `outbox_peer`'s outbox (re-homing).
+  std::vector<v1::Record> requeue;
 };
 
 enum class Outcome { kApplied, kUnchanged, kRejected };
@@ -79,6 +85,14 @@ struct OutboxSlice {
   std::vector<v1::Record> records;
 };
 
+// A backup taken by Store::Backup, or restored by Store::Restore.
+struct BackupSummary {
+  uint32_t id = 0;
+  int64_t taken_unix_seconds = 0;
+  uint64_t bytes = 0;
+  uint32_t files = 0;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database in `dir`. `place` is this node's
@@ -94,6 +108,31 @@ class Store {
                                                      const core::Signer* signer = nullptr,
                                                      const core::KeyVerifier* verifier = nullptr);
   ~Store();
+
+  // Restores the latest backup in `backup_dir` into `data_dir`, which must
+  // not hold a database. The restored store is marked as recovering (see
+  // RecoveryTarget). Errors: FAILED_PRECONDITION if `data_dir` holds one,
+  // NOT_FOUND if `backup_dir` holds no backup, UNAVAILABLE on I/O errors.
+  static absl::StatusOr<BackupSummary> Restore(const std::string& backup_dir,
+                                               const std::string& data_dir);
+
+  // An online, consistent backup into `dir` (created if needed; earlier
+  // backups there are kept and share unchanged files). `progress` is called
+  // with the bytes copied so far, from the calling thread.
+  absl::StatusOr<BackupSummary> Backup(const std::string& dir,
+                                       const std::function<void(uint64_t bytes)>& progress);
+
+  // Recovery of this node's own log from its parent, after a restore or a
+  // lost disk: nullopt when not recovering; 0 while the parent has not yet
+  // said how far it holds this node's origin; otherwise that sequence.
+  std::optional<uint64_t> RecoveryTarget() const;
+  // Sets (durably) or, with nullopt, ends the recovery.
+  absl::Status SetRecoveryTarget(std::optional<uint64_t> target);
+
+  // The parent this node left when it was re-homed under a new one, until
+  // the new parent has been sent what it lacks; nullopt otherwise.
+  std::optional<std::string> PendingRehome() const;
+  absl::Status SetPendingRehome(std::optional<std::string> old_parent);
 
   // The identity stored at first start, or nullopt for a new directory.
   absl::StatusOr<std::optional<v1::NodeIdentity>> LoadIdentity();
@@ -191,6 +230,8 @@ class Store {
   std::map<std::string, uint64_t> inbound_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> acked_ ABSL_GUARDED_BY(mu_);
   uint64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
+  std::optional<uint64_t> recovery_ ABSL_GUARDED_BY(mu_);
+  std::optional<std::string> rehome_ ABSL_GUARDED_BY(mu_);
   // The leader stages into `tree_` under mu_; a failed commit is sticky, so
   // the tree never runs ahead of a store that still accepts writes.
   std::shared_ptr<const core::UnitTree> tree_ ABSL_GUARDED_BY(mu_) =

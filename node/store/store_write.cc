@@ -69,6 +69,12 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev) 
 absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
   Target target(this, &g);
   core::ApplyContext ctx{place_, &clock_, req.wall_ms, signer_, verifier_};
+  ctx.recovering = RecoveryTarget().has_value();
+  if (ctx.recovering && !req.drafts.empty()) {
+    return absl::UnavailableError(absl::StrCat(
+        "unit ", place_.self, " is recovering its own records from its parent (after a restore or "
+        "a rebuild); local writes resume once it holds them all — see councilctl status"));
+  }
   WriteResult result;
   for (const v1::Record& draft : req.drafts) {
     ASSIGN_OR_RETURN(v1::Record rec, core::ApplyLocalDraft(target, draft, ctx));
@@ -101,6 +107,11 @@ absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
         result.version_outcomes.push_back(Outcome::kUnchanged);
         break;
     }
+  }
+  if (!req.outbox_peer.empty()) {
+    uint64_t head = g.Lookup(&Group::heads, req.outbox_peer).value_or(OutboxHead(req.outbox_peer));
+    if (req.outbox_floor > head) g.heads[req.outbox_peer] = req.outbox_floor;
+    for (const v1::Record& rec : req.requeue) target.AppendOutbox(req.outbox_peer, rec);
   }
   if (!req.from.empty()) {
     uint64_t have = g.Lookup(&Group::inbound, req.from).value_or(InboundCursor(req.from));

@@ -101,6 +101,10 @@ class Store::Target : public core::ApplyTarget {
   }
   void TrackDirectiveTarget(const v1::Record& directive, const std::string& unit) override;
   void TrackDirectiveUpdate(const v1::Record& update) override;
+  bool Acknowledged(const std::string& unit, const std::string& directive_id) override {
+    return ReadDerived<v1::DirectiveTargetState>(keys::DirectiveState(unit, directive_id))
+               .received_hlc() != 0;
+  }
   absl::Status ForEachOfKind(const std::string& kind,
                              const std::function<void(const v1::Record&)>& fn) override {
     std::set<std::string> staged;

@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "node/app/admin_token.h"
+#include "node/app/backup.h"
+#include "node/app/bundles.h"
 #include "node/app/hub_views.h"
 #include "node/app/log.h"
 #include "node/core/kinds.h"
@@ -23,6 +25,19 @@ grpc::Status Answer(absl::StatusOr<Reply> result, Reply* reply) {
 
 absl::Status CheckKind(const std::string& kind) {
   return kind.empty() ? absl::OkStatus() : core::ParseKind(kind).status();
+}
+
+// The bundle file a client streams, decoded; stops reading at the first
+// error (core::BundleReader's).
+absl::StatusOr<core::Bundle> ReadBundle(grpc::ServerContext* ctx,
+                                        grpc::ServerReader<v1::BundleChunk>* reader) {
+  core::BundleReader bundle;
+  v1::BundleChunk chunk;
+  while (reader->Read(&chunk)) {
+    if (absl::Status fed = bundle.Feed(chunk.data()); !fed.ok()) return fed;
+  }
+  if (ctx->IsCancelled()) return absl::CancelledError("bundle import cancelled by the client");
+  return bundle.Finish();
 }
 
 }  // namespace
@@ -126,6 +141,59 @@ grpc::Status AdminService::Export(grpc::ServerContext* ctx, const v1::ExportRequ
   });
   if (cancelled) return grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled by the client");
   return ToGrpc(s);
+}
+
+grpc::Status AdminService::BundleExport(grpc::ServerContext* ctx,
+                                        const v1::BundleExportRequest* req,
+                                        grpc::ServerWriter<v1::BundleChunk>* writer) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
+  bool cancelled = false;
+  absl::Status s = app::ExportBundle(*node_, req->peer(), [&](std::string piece) {
+    v1::BundleChunk chunk;
+    chunk.set_data(std::move(piece));
+    cancelled = ctx->IsCancelled() || !writer->Write(chunk);
+    return !cancelled;
+  });
+  if (cancelled) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "bundle export cancelled by the client");
+  }
+  return ToGrpc(s);
+}
+
+grpc::Status AdminService::BundleImport(grpc::ServerContext* ctx,
+                                        grpc::ServerReader<v1::BundleChunk>* reader,
+                                        v1::BundleImportReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
+  absl::StatusOr<core::Bundle> bundle = ReadBundle(ctx, reader);
+  absl::StatusOr<v1::BundleImportReply> result =
+      bundle.ok() ? app::ImportBundle(*node_, *bundle) : bundle.status();
+  if (!result.ok()) {
+    app::Log("warn", "bundle_refused", {{"reason", std::string(result.status().message())}});
+  }
+  return Answer(std::move(result), reply);
+}
+
+grpc::Status AdminService::Reorganise(grpc::ServerContext* ctx, const v1::ReorganiseRequest* req,
+                                      v1::ReorganiseReply* reply) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
+  absl::StatusOr<v1::ReorganiseReply> done = node_->Reorganise(*req);
+  if (!done.ok()) return ToGrpc(done.status());
+  *reply = *std::move(done);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Backup(grpc::ServerContext* ctx, const v1::BackupRequest* req,
+                                  grpc::ServerWriter<v1::BackupProgress>* writer) {
+  if (grpc::Status denied = Authorize(ctx); !denied.ok()) return denied;
+  absl::StatusOr<v1::BackupProgress> done =
+      app::BackupNode(*node_, req->dir(), [&](uint64_t bytes) {
+        v1::BackupProgress p;
+        p.set_bytes_copied(bytes);
+        writer->Write(p);
+      });
+  if (!done.ok()) return ToGrpc(done.status());
+  writer->Write(*done);
+  return grpc::Status::OK;
 }
 
 }  // namespace council::transport

@@ -33,6 +33,14 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status List(grpc::ServerContext*, const v1::ListRequest*, v1::ListReply*) override;
   grpc::Status Export(grpc::ServerContext*, const v1::ExportRequest*,
                       grpc::ServerWriter<v1::Record>*) override;
+  grpc::Status BundleExport(grpc::ServerContext*, const v1::BundleExportRequest*,
+                            grpc::ServerWriter<v1::BundleChunk>*) override;
+  grpc::Status BundleImport(grpc::ServerContext*, grpc::ServerReader<v1::BundleChunk>*,
+                            v1::BundleImportReply*) override;
+  grpc::Status Backup(grpc::ServerContext*, const v1::BackupRequest*,
+                      grpc::ServerWriter<v1::BackupProgress>*) override;
+  grpc::Status Reorganise(grpc::ServerContext*, const v1::ReorganiseRequest*,
+                          v1::ReorganiseReply*) override;
 
  private:
   // The one admission check, first thing in every handler: OK iff the call

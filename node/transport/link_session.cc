@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "node/app/log.h"
+#include "node/core/hub.h"
 #include "node/core/signing.h"
 #include "node/core/validate.h"
 #include "node/transport/channel_args.h"
@@ -31,7 +32,47 @@ v1::LinkMessage HelloFor(app::NodeService& node, const std::string& peer) {
   h->set_parent_unit(node.identity().parent_unit());
   h->set_have(node.store().InboundCursor(peer));
   h->set_head(node.store().OutboxHead(peer));
+  h->set_own_seq(node.store().OriginMax(node.identity().unit()));
+  h->set_your_seq(node.store().OriginMax(peer));
+  if (peer != node.identity().parent_unit()) {
+    for (const std::string& origin : core::SubtreeUnits(node.store().Tree(), peer)) {
+      (*h->mutable_subtree_heads())[origin] = node.store().OriginMax(origin);
+    }
+  }
   return msg;
+}
+
+bool SendOwnLog(app::NodeService& node, const std::string& child, uint64_t child_own_seq,
+                MessageStream& stream) {
+  const uint64_t held = node.store().OriginMax(child);
+  if (held <= child_own_seq) return true;
+  app::Log("warn", "send_own_log",
+           {{"peer", child},
+            {"peer_holds_seq", absl::StrCat(child_own_seq)},
+            {"held_seq", absl::StrCat(held)},
+            {"detail", "the child holds less of its own log than this node: sending it back"}});
+  v1::LinkMessage msg;
+  size_t bytes = 0;
+  auto flush = [&] {
+    if (msg.batch().records_size() == 0) return true;
+    msg.mutable_batch()->set_own_log(true);
+    node.metrics().BytesSent(child, msg.ByteSizeLong());
+    bool sent = stream.Write(msg);
+    msg.Clear();
+    bytes = 0;
+    return sent;
+  };
+  for (uint64_t seq = child_own_seq + 1; seq <= held; ++seq) {
+    absl::StatusOr<v1::Record> rec = node.store().GetVersion(child, seq);
+    if (!rec.ok()) continue;  // never routed here
+    bytes += rec->ByteSizeLong();
+    *msg.mutable_batch()->add_records() = *std::move(rec);
+    if (msg.batch().records_size() == static_cast<int>(LinkSession::kMaxBatchRecords) ||
+        bytes >= LinkSession::kMaxBatchBytes) {
+      if (!flush()) return false;
+    }
+  }
+  return flush();
 }
 
 LinkSession::LinkSession(app::NodeService* node, MessageStream* stream, std::string peer)
@@ -53,6 +94,18 @@ bool LinkSession::Send(const v1::LinkMessage& msg) {
 
 std::string LinkSession::Run(const v1::Hello& peer_hello) {
   const uint64_t peer_has = peer_hello.have();
+  if (uint64_t head = store_.OutboxHead(peer_); peer_has > head) {
+    // This node lost the end of its outbox (restored from a backup): the
+    // peer holds positions this node would otherwise hand out again.
+    app::Log("warn", "outbox_raised", {{"peer", peer_}, {"from", absl::StrCat(head)},
+                                       {"to", absl::StrCat(peer_has)}});
+    store::WriteRequest raise;
+    raise.outbox_peer = peer_;
+    raise.outbox_floor = peer_has;
+    if (absl::StatusOr<store::WriteResult> done = node_->Commit(std::move(raise)); !done.ok()) {
+      return std::string(done.status().message());
+    }
+  }
   node_->links().Exchanged(peer_, peer_hello.head(), node_->NowMillis());
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -124,6 +177,7 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
     Refuse("oversized", records, *error);
     return false;
   }
+  if (batch.own_log()) return HandleOwnLog(batch, error);
   uint64_t cursor = store_.InboundCursor(peer_);
   switch (core::CheckBatch(cursor, batch.first(), batch.last())) {
     case core::BatchCheck::kInvalid:
@@ -134,28 +188,7 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
     case core::BatchCheck::kStale:
       break;
     case core::BatchCheck::kApply: {
-      store::WriteRequest req;
-      req.from = peer_;
-      req.inbound_cursor = batch.last();
-      req.wall_ms = node_->NowMillis();
-      for (const v1::Record& r : batch.records()) {
-        absl::Status valid = core::ValidateComplete(r);
-        if (!valid.ok()) {
-          Refuse("invalid", 1, absl::StrCat("record ", r.id(), ": ", valid.message()));
-          continue;
-        }
-        req.versions.push_back(r);
-      }
-      absl::StatusOr<store::WriteResult> written = node_->Commit(std::move(req));
-      if (!written.ok()) {
-        *error = std::string(written.status().message());
-        return false;
-      }
-      // "unauthorized" (core/authorize.h) or "bad_signature" (core/signing.h).
-      for (const std::string& why : written->rejections) Refuse(core::RefusalReason(why), 1, why);
-      if (written->stale > 0) {
-        Refuse("stale", written->stale, "older versions than those held were ignored");
-      }
+      if (!Apply(batch, batch.last(), error)) return false;
       cursor = batch.last();
       break;
     }
@@ -164,6 +197,50 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
   ack.mutable_ack()->set_through(cursor);
   ack.mutable_ack()->set_head(store_.OutboxHead(peer_));
   return Send(ack);
+}
+
+bool LinkSession::Apply(const v1::Batch& batch, uint64_t inbound_cursor, std::string* error) {
+  store::WriteRequest req;
+  req.from = peer_;
+  req.inbound_cursor = inbound_cursor;
+  req.wall_ms = node_->NowMillis();
+  for (const v1::Record& r : batch.records()) {
+    absl::Status valid = core::ValidateComplete(r);
+    if (!valid.ok()) {
+      Refuse("invalid", 1, absl::StrCat("record ", r.id(), ": ", valid.message()));
+      continue;
+    }
+    req.versions.push_back(r);
+  }
+  absl::StatusOr<store::WriteResult> written = node_->Commit(std::move(req));
+  if (!written.ok()) {
+    *error = std::string(written.status().message());
+    return false;
+  }
+  // "unauthorized" (core/authorize.h), "bad_signature" (core/signing.h) or
+  // "fork" (core/chain.h).
+  for (const std::string& why : written->rejections) Refuse(core::RefusalReason(why), 1, why);
+  if (written->stale > 0) {
+    Refuse("stale", written->stale, "older versions than those held were ignored");
+  }
+  return true;
+}
+
+bool LinkSession::HandleOwnLog(const v1::Batch& batch, std::string* error) {
+  const std::string& self = node_->identity().unit();
+  if (peer_ != node_->identity().parent_unit()) {
+    *error = "own_log batch from a child: only the parent returns this node's own log";
+    Refuse("unauthorized", batch.records_size(), *error);
+    return false;
+  }
+  for (const v1::Record& r : batch.records()) {
+    if (r.origin() != self) {
+      *error = absl::StrCat("own_log batch holds record ", r.id(), " of another origin");
+      Refuse("unauthorized", batch.records_size(), *error);
+      return false;
+    }
+  }
+  return Apply(batch, /*inbound_cursor=*/0, error);  // no outbox position: no cursor
 }
 
 std::string LinkSession::ReceiveLoop() {

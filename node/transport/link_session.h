@@ -25,8 +25,16 @@ class MessageStream {
   virtual void Cancel() = 0;
 };
 
-// This node's Hello to `peer`: identity, and both cursors for that link.
+// This node's Hello to `peer`: identity, both cursors for that link, and how
+// far it holds its own and the peer's origin.
 v1::LinkMessage HelloFor(app::NodeService& node, const std::string& peer);
+
+// Parent end, right after answering a child's hello (sync.proto,
+// "Recovery"): writes to `stream` the versions of the child's own origin this
+// node holds beyond `child_own_seq`, in sequence order, as own_log batches.
+// False if the stream broke.
+bool SendOwnLog(app::NodeService& node, const std::string& child, uint64_t child_own_seq,
+                MessageStream& stream);
 
 class LinkSession {
  public:
@@ -58,6 +66,11 @@ class LinkSession {
   void SendLoop();
   std::string ReceiveLoop();
   bool HandleBatch(const v1::Batch& batch, std::string* error);
+  // A batch of the parent's return of this node's own log (sync.proto).
+  bool HandleOwnLog(const v1::Batch& batch, std::string* error);
+  // Commits the batch's valid records from the peer, counting refusals;
+  // `inbound_cursor` 0 leaves the cursor as it is.
+  bool Apply(const v1::Batch& batch, uint64_t inbound_cursor, std::string* error);
   bool Send(const v1::LinkMessage& msg);
   // Counts and logs records of the peer's batch that were not applied.
   void Refuse(const std::string& reason, uint64_t count, const std::string& detail);

@@ -87,6 +87,8 @@ bool ParentLink::RunOnce(std::string* why) {
     } else if (reply.hello().unit() != parent) {
       *why = absl::StrCat("node at ", address_, " is unit ", reply.hello().unit(),
                           ", not the parent ", parent);
+    } else if (absl::Status s = node_->OnParentHello(reply.hello()); !s.ok()) {
+      *why = absl::StrCat("recording the parent's hello: ", s.message());
     } else {
       established = true;
       {

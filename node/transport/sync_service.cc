@@ -73,7 +73,8 @@ grpc::Status SyncService::Link(grpc::ServerContext* ctx,
     sessions_[peer] = &session;
   }
   grpc::Status result = grpc::Status::OK;
-  if (!stream->Write(HelloFor(*node_, peer))) {
+  if (!stream->Write(HelloFor(*node_, peer)) ||
+      !SendOwnLog(*node_, peer, hello.own_seq(), adapter)) {
     result = grpc::Status(grpc::StatusCode::UNAVAILABLE, "child went away during hello");
   } else {
     node_->links().Connected(peer, "child", ctx->peer(), node_->NowMillis());

@@ -139,6 +139,7 @@ absl::Status CouncilTree::StartMember(Member& m) {
   o.name = m.spec.name;
   o.parent_unit = m.spec.parent;
   o.extra_args = {"--listen", listen_addr(m.spec.unit)};
+  o.extra_args.insert(o.extra_args.end(), m.extra_args.begin(), m.extra_args.end());
   if (!m.spec.parent.empty()) {
     o.extra_args.push_back("--parent");
     o.extra_args.push_back(listen_addr(m.spec.parent));
@@ -177,6 +178,17 @@ absl::Status CouncilTree::Start(const std::string& unit) {
                                             "', expected ", listen_addr(unit)));
   }
   return absl::OkStatus();
+}
+
+void CouncilTree::Relocate(const std::string& unit, std::string dir,
+                           std::vector<std::string> extra_args) {
+  Member& m = member(unit);
+  m.data_dir = std::move(dir);
+  m.extra_args = std::move(extra_args);
+}
+
+void CouncilTree::Reparent(const std::string& unit, const std::string& parent) {
+  member(unit).spec.parent = parent;
 }
 
 absl::Status CouncilTree::StartAll() {

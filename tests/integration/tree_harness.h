@@ -87,6 +87,11 @@ class CouncilTree {
   absl::Status Start(const std::string& unit);
   // Starts every registered node not running, parents first.
   absl::Status StartAll();
+  // From the next start on, `unit` runs on data directory `dir` (a restored
+  // or rebuilt disk) with `extra_args` added to its command line.
+  void Relocate(const std::string& unit, std::string dir, std::vector<std::string> extra_args = {});
+  // From the next start on, `unit` dials `parent` (a reorganisation).
+  void Reparent(const std::string& unit, const std::string& parent);
   // SIGTERM (then SIGKILL after 10 s); the exit code.
   int Stop(const std::string& unit);
   // SIGKILL; the exit code.
@@ -142,6 +147,7 @@ class CouncilTree {
   struct Member {
     UnitSpec spec;
     std::string data_dir;
+    std::vector<std::string> extra_args;  // Relocate()
     int port = 0;
     bool started_once = false;
     std::unique_ptr<NodeProcess> process;

@@ -44,6 +44,12 @@ class SimNode : public core::ApplyTarget {
   }
   void TrackDirectiveTarget(const v1::Record&, const std::string&) override {}
   void TrackDirectiveUpdate(const v1::Record&) override {}
+  bool Acknowledged(const std::string& unit, const std::string& directive_id) override {
+    for (const auto& [id, r] : current_) {
+      if (r.origin() == unit && r.directive_update().directive_id() == directive_id) return true;
+    }
+    return false;
+  }
   absl::Status ForEachOfKind(const std::string& kind,
                              const std::function<void(const v1::Record&)>& fn) override {
     for (const auto& [id, r] : current_) {

@@ -17,6 +17,7 @@ namespace {
 
 using ::council::sim::FakeVerifier;
 using ::council::sim::SimNode;
+using ::council::testing::OwnUnitDraft;
 using ::council::testing::ReportDraft;
 
 class CountingVerifier : public FakeVerifier {
@@ -28,16 +29,6 @@ class CountingVerifier : public FakeVerifier {
   }
   mutable std::atomic<int> calls{0};
 };
-
-v1::Record OwnUnitDraft(const std::string& id, const std::string& parent, v1::Level level) {
-  v1::Record d;
-  d.mutable_doc()->set_title("HĐND " + id);
-  d.mutable_unit()->set_id(id);
-  d.mutable_unit()->set_level(level);
-  d.mutable_unit()->set_name("HĐND " + id);
-  d.mutable_unit()->set_parent(parent);
-  return d;
-}
 
 class ChainTest : public ::testing::Test {
  protected:

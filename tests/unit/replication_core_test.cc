@@ -6,22 +6,13 @@
 #include "node/core/link.h"
 #include "node/core/routing.h"
 #include "node/core/unit_tree.h"
+#include "test_records.h"
 
 namespace council::core {
 namespace {
 
-v1::Record UnitRecord(const std::string& origin, const std::string& id, const std::string& parent,
-                      v1::Level level, uint64_t hlc = 1) {
-  v1::Record r;
-  r.set_id(origin + ":1");
-  r.set_origin(origin);
-  r.set_hlc(hlc);
-  r.mutable_unit()->set_id(id);
-  r.mutable_unit()->set_parent(parent);
-  r.mutable_unit()->set_level(level);
-  r.mutable_unit()->set_name("HĐND " + id);
-  return r;
-}
+using ::council::testing::UnitRecord;
+
 
 // 51 ─┬─ 522 ─┬─ 21550
 //     │       └─ 21553

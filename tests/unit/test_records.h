@@ -79,6 +79,17 @@ inline v1::Record UnitDraft(const std::string& id = "21550") {
   return r;
 }
 
+// A unit's own registration, as the unit's node publishes it.
+inline v1::Record OwnUnitDraft(const std::string& id, const std::string& parent, v1::Level level) {
+  v1::Record d;
+  d.mutable_doc()->set_title("HĐND " + id);
+  d.mutable_unit()->set_id(id);
+  d.mutable_unit()->set_level(level);
+  d.mutable_unit()->set_name("HĐND " + id);
+  d.mutable_unit()->set_parent(parent);
+  return d;
+}
+
 // `draft` with a complete envelope, as a version received from `origin`.
 inline v1::Record Complete(v1::Record draft, const std::string& origin, uint64_t n,
                            uint64_t seq, uint32_t version, uint64_t hlc = 1ull << 40) {
@@ -88,6 +99,20 @@ inline v1::Record Complete(v1::Record draft, const std::string& origin, uint64_t
   draft.set_version(version);
   draft.set_hlc(hlc);
   return draft;
+}
+
+// A unit record about `id` by `origin` (its own when equal), stamped `hlc`.
+inline v1::Record UnitRecord(const std::string& origin, const std::string& id, const std::string& parent,
+                      v1::Level level, uint64_t hlc = 1) {
+  v1::Record r;
+  r.set_id(origin + ":1");
+  r.set_origin(origin);
+  r.set_hlc(hlc);
+  r.mutable_unit()->set_id(id);
+  r.mutable_unit()->set_parent(parent);
+  r.mutable_unit()->set_level(level);
+  r.mutable_unit()->set_name("HĐND " + id);
+  return r;
 }
 
 }  // namespace council::testing

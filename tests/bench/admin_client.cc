@@ -1,0 +1,101 @@
+#include "tests/bench/admin_client.h"
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/grpcpp.h"
+
+namespace council::bench {
+namespace {
+
+absl::Status FromGrpc(const grpc::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+}  // namespace
+
+AdminClient::AdminClient(std::shared_ptr<grpc::Channel> channel, std::string token)
+    : channel_(std::move(channel)), stub_(v1::Admin::NewStub(channel_)), token_(std::move(token)) {}
+
+absl::StatusOr<std::unique_ptr<AdminClient>> AdminClient::Connect(const std::string& address,
+                                                                  const std::string& token_file) {
+  std::ifstream in(token_file);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read admin token ", token_file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string token(absl::StripAsciiWhitespace(ss.str()));
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  // Channels with equal arguments share one connection; each client here
+  // stands for one operator's client, so each gets its own.
+  static std::atomic<int> next_id{0};
+  args.SetInt("council.bench.client", next_id++);
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+    return absl::UnavailableError(absl::StrCat("cannot reach node at ", address));
+  }
+  return std::unique_ptr<AdminClient>(new AdminClient(std::move(channel), std::move(token)));
+}
+
+void AdminClient::Prepare(grpc::ClientContext* context, std::chrono::milliseconds timeout) const {
+  context->set_deadline(std::chrono::system_clock::now() + timeout);
+  context->AddMetadata("authorization", "Bearer " + token_);
+}
+
+absl::StatusOr<v1::StatusReply> AdminClient::Status(std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  Prepare(&context, timeout);
+  v1::StatusReply reply;
+  absl::Status s = FromGrpc(stub_->Status(&context, v1::StatusRequest(), &reply));
+  if (!s.ok()) return s;
+  return reply;
+}
+
+absl::StatusOr<v1::Record> AdminClient::Put(const v1::Record& record,
+                                            std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  Prepare(&context, timeout);
+  v1::PutRequest req;
+  *req.mutable_record() = record;
+  v1::PutReply reply;
+  absl::Status s = FromGrpc(stub_->Put(&context, req, &reply));
+  if (!s.ok()) return s;
+  return std::move(*reply.mutable_record());
+}
+
+absl::StatusOr<v1::ImportReply> AdminClient::Import(const v1::ImportRequest& request,
+                                                    std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  Prepare(&context, timeout);
+  v1::ImportReply reply;
+  absl::Status s = FromGrpc(stub_->Import(&context, request, &reply));
+  if (!s.ok()) return s;
+  return reply;
+}
+
+absl::StatusOr<v1::Record> AdminClient::Get(const std::string& id,
+                                            std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  Prepare(&context, timeout);
+  v1::GetRequest req;
+  req.set_id(id);
+  v1::Record reply;
+  absl::Status s = FromGrpc(stub_->Get(&context, req, &reply));
+  if (!s.ok()) return s;
+  return reply;
+}
+
+uint64_t CountOf(const v1::StatusReply& status, const std::string& kind) {
+  for (const v1::KindCount& c : status.counts()) {
+    if (c.kind() == kind) return c.count();
+  }
+  return 0;
+}
+
+}  // namespace council::bench

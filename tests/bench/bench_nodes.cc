@@ -1,0 +1,236 @@
+#include "tests/bench/bench_nodes.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace council::bench {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+BenchCluster::BenchCluster(std::string root, std::string pki_dir, int port_base)
+    : root_(std::move(root)), pki_dir_(std::move(pki_dir)), port_base_(port_base),
+      next_port_(port_base) {}
+
+BenchCluster::~BenchCluster() {
+  for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+    if (Running(*it)) Stop(*it);
+  }
+}
+
+BenchCluster::Member& BenchCluster::member(const std::string& unit) {
+  auto it = members_.find(unit);
+  if (it == members_.end()) {
+    fprintf(stderr, "council_bench: unit %s is not in the cluster\n", unit.c_str());
+    std::abort();
+  }
+  return it->second;
+}
+
+const BenchCluster::Member& BenchCluster::member(const std::string& unit) const {
+  return const_cast<BenchCluster*>(this)->member(unit);
+}
+
+int BenchCluster::NextPort() { return port_base_ > 0 ? next_port_++ : itest::UnusedPort(); }
+
+void BenchCluster::Add(const NodeSpec& spec) {
+  Member m;
+  m.spec = spec;
+  m.listen_port = NextPort();
+  m.admin_port = NextPort();
+  m.metrics_port = NextPort();
+  std::filesystem::create_directories(data_dir(spec.unit));
+  order_.push_back(spec.unit);
+  members_.emplace(spec.unit, std::move(m));
+}
+
+std::string BenchCluster::data_dir(const std::string& unit) const {
+  return absl::StrCat(root_, "/", unit);
+}
+std::string BenchCluster::listen_addr(const std::string& unit) const {
+  return absl::StrCat("127.0.0.1:", member(unit).listen_port);
+}
+std::string BenchCluster::metrics_addr(const std::string& unit) const {
+  return absl::StrCat("127.0.0.1:", member(unit).metrics_port);
+}
+
+absl::Status BenchCluster::Start(const std::string& unit, bool dial_parent) {
+  Member& m = member(unit);
+  if (m.process && m.process->Running()) return absl::FailedPreconditionError(unit + " runs already");
+  absl::StatusOr<itest::TlsPaths> tls = itest::MakePki(pki_dir_, unit);
+  if (!tls.ok()) return tls.status();
+  itest::NodeOptions o;
+  o.unit = unit;
+  o.level = m.spec.level;
+  o.name = absl::StrCat("HĐND ", unit);
+  o.parent_unit = m.spec.parent_unit;
+  o.tls = *tls;
+  // Later flags win: these replace the harness's --admin-listen 127.0.0.1:0.
+  o.extra_args = {"--listen", listen_addr(unit),
+                  "--admin-listen", absl::StrCat("127.0.0.1:", m.admin_port),
+                  "--metrics-listen", metrics_addr(unit)};
+  if (dial_parent && !m.spec.parent_unit.empty()) {
+    o.extra_args.push_back("--parent");
+    o.extra_args.push_back(listen_addr(m.spec.parent_unit));
+  }
+  absl::StatusOr<std::unique_ptr<itest::NodeProcess>> p = itest::NodeProcess::Start(data_dir(unit), o);
+  if (!p.ok()) return absl::Status(p.status().code(), absl::StrCat("starting ", unit, ": ", p.status().message()));
+  m.process = *std::move(p);
+  absl::StatusOr<std::unique_ptr<AdminClient>> admin =
+      AdminClient::Connect(m.process->admin_addr(), m.process->token_file());
+  if (!admin.ok()) return admin.status();
+  m.admin = *std::move(admin);
+  return absl::OkStatus();
+}
+
+int BenchCluster::Stop(const std::string& unit, milliseconds grace) {
+  Member& m = member(unit);
+  m.admin.reset();
+  if (!m.process) return -1;
+  return m.process->Stop(grace);
+}
+
+bool BenchCluster::Running(const std::string& unit) {
+  Member& m = member(unit);
+  return m.process && m.process->Running();
+}
+
+AdminClient& BenchCluster::admin(const std::string& unit) {
+  Member& m = member(unit);
+  if (!m.admin) {
+    fprintf(stderr, "council_bench: %s is not running\n", unit.c_str());
+    std::abort();
+  }
+  return *m.admin;
+}
+
+absl::StatusOr<std::unique_ptr<AdminClient>> BenchCluster::NewAdmin(const std::string& unit) {
+  Member& m = member(unit);
+  if (!m.process) return absl::FailedPreconditionError(unit + " was never started");
+  return AdminClient::Connect(m.process->admin_addr(), m.process->token_file());
+}
+
+pid_t BenchCluster::pid(const std::string& unit) { return member(unit).process->pid(); }
+
+std::string BenchCluster::Log(const std::string& unit) {
+  Member& m = member(unit);
+  return m.process ? m.process->Stderr() : "";
+}
+
+absl::StatusOr<std::string> BenchCluster::Metrics(const std::string& unit) {
+  return HttpGet(metrics_addr(unit), "/metrics");
+}
+
+absl::Status WaitUntil(const std::function<absl::StatusOr<bool>()>& done, milliseconds timeout,
+                       const std::string& what, std::chrono::microseconds interval) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  while (true) {
+    absl::StatusOr<bool> d = done();
+    if (!d.ok()) return d.status();
+    if (*d) return absl::OkStatus();
+    if (Clock::now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat("not within ", timeout.count(), " ms: ", what));
+    }
+    std::this_thread::sleep_for(interval);
+  }
+}
+
+uint64_t PeakRssBytes(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  for (std::string line; std::getline(in, line);) {
+    absl::string_view rest = line;
+    if (!absl::ConsumePrefix(&rest, "VmHWM:")) continue;
+    rest = absl::StripAsciiWhitespace(rest);
+    absl::ConsumeSuffix(&rest, " kB");
+    uint64_t kb = 0;
+    if (absl::SimpleAtoi(rest, &kb)) return kb * 1024;
+  }
+  return 0;
+}
+
+absl::StatusOr<double> MetricValue(const std::string& exposition, const std::string& series) {
+  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
+    if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) continue;
+    double value = 0;
+    if (absl::SimpleAtod(line, &value)) return value;
+  }
+  return absl::NotFoundError(absl::StrCat("no metric ", series));
+}
+
+absl::StatusOr<uint64_t> TcpBytesReceived(int port) {
+  itest::RunResult r = itest::Run(
+      {"/bin/sh", "-c", absl::StrCat("ss -tinH state established '( sport = :", port, " )'")}, "",
+      milliseconds(10000));
+  if (r.exit_code != 0) return absl::UnavailableError("ss: " + itest::Describe(r));
+  uint64_t total = 0;
+  bool found = false;
+  for (absl::string_view word : absl::StrSplit(r.out, absl::ByAnyChar(" \t\n"), absl::SkipEmpty())) {
+    uint64_t n = 0;
+    if (absl::ConsumePrefix(&word, "bytes_received:") && absl::SimpleAtoi(word, &n)) {
+      total += n;
+      found = true;
+    }
+  }
+  if (!found) return absl::NotFoundError(absl::StrCat("no established connection on port ", port));
+  return total;
+}
+
+absl::StatusOr<std::string> HttpGet(const std::string& host_port, const std::string& path,
+                                    milliseconds timeout) {
+  std::vector<std::string> parts = absl::StrSplit(host_port, ':');
+  int port = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &port)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad address ", host_port));
+  }
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::UnavailableError("socket");
+  timeval tv{static_cast<time_t>(timeout.count() / 1000),
+             static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, parts[0].c_str(), &addr.sin_addr);
+  std::string response;
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  if (ok) {
+    std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: ", host_port, "\r\n\r\n");
+    ok = send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size());
+  }
+  char buf[16384];
+  for (ssize_t n; ok && (n = recv(fd, buf, sizeof buf, 0)) != 0;) {
+    if (n < 0) {
+      ok = false;
+      break;
+    }
+    response.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (!ok) return absl::UnavailableError(absl::StrCat("GET http://", host_port, path, " failed"));
+  size_t body = response.find("\r\n\r\n");
+  if (!absl::StartsWith(response, "HTTP/1.") || body == std::string::npos ||
+      response.find(" 200 ") > body) {
+    return absl::UnavailableError(absl::StrCat("GET http://", host_port, path, ": ",
+                                               response.substr(0, response.find('\r'))));
+  }
+  return response.substr(body + 4);
+}
+
+}  // namespace council::bench

@@ -1,0 +1,36 @@
+// Records of realistic size for the benchmarks: a commune or district
+// report as offices write them (document metadata, metrics, two
+// paragraphs of Vietnamese text), about 1 KB once stored with its envelope,
+// signature and chain digest.
+//
+// Record i is deterministic and differs from its neighbours in its number,
+// title, period, metrics and paragraph choice, so that compression and
+// search postings see varied text, not one record repeated.
+#ifndef COUNCIL_TESTS_BENCH_BENCH_RECORDS_H_
+#define COUNCIL_TESTS_BENCH_BENCH_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "council/v1/record.pb.h"
+
+namespace council::bench {
+
+// A report draft (no id, origin, seq, version, hlc or signature) that
+// core::ValidateDraft accepts.
+v1::Record ReportDraft(uint64_t i);
+
+// ReportDraft(i) as the node stores it: a complete version "<origin>:<seq>"
+// (version 1) with a 64-byte signature and a 32-byte chain_prev (seq > 1)
+// of pseudo-random bytes — the sizes and entropy of real ones, without
+// the cost of signing. For byte-for-byte comparable raw-store figures; not
+// for feeding a node that verifies signatures.
+v1::Record StoredReport(const std::string& origin, uint64_t seq);
+
+// RocksDB key of a stored version, as node/store/LAYOUT.md lays out the log:
+// 'L' origin 0x00 be64(seq).
+std::string LogKey(const std::string& origin, uint64_t seq);
+
+}  // namespace council::bench
+
+#endif  // COUNCIL_TESTS_BENCH_BENCH_RECORDS_H_

@@ -1,0 +1,253 @@
+// Raw ceiling, bulk sync and catch-up (scenarios.h).
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "node/core/status_macros.h"
+#include "tests/bench/bench_nodes.h"
+#include "tests/bench/bench_records.h"
+#include "tests/bench/raw_ingest.h"
+#include "tests/bench/scenarios.h"
+
+namespace council::bench {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr char kParent[] = "51";
+constexpr char kChild[] = "522";
+constexpr uint64_t kMiB = 1 << 20;
+
+int64_t WallMillis() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// Imports reports first..first+count-1 (as drafts: the node creates and
+// signs them) in batches, from `threads` concurrent callers. Seconds taken.
+absl::StatusOr<double> LoadReports(AdminClient& admin, uint64_t first, uint64_t count,
+                                   size_t batch, int threads) {
+  std::atomic<uint64_t> next{0};
+  std::mutex mu;
+  absl::Status failed;
+  const uint64_t batches = (count + batch - 1) / batch;
+  auto start = Clock::now();
+  auto work = [&] {
+    for (uint64_t b; (b = next++) < batches;) {
+      v1::ImportRequest req;
+      for (uint64_t i = b * batch; i < std::min(count, (b + 1) * batch); ++i) {
+        *req.add_records() = ReportDraft(first + i);
+      }
+      absl::StatusOr<v1::ImportReply> reply = admin.Import(req);
+      if (!reply.ok() || reply->created() != static_cast<uint64_t>(req.records_size())) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (failed.ok()) {
+          failed = reply.ok() ? absl::InternalError("Import created fewer records than sent")
+                              : reply.status();
+        }
+        next = batches;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (std::thread& t : pool) t.join();
+  if (!failed.ok()) return failed;
+  return Seconds(Clock::now() - start);
+}
+
+struct Convergence {
+  double seconds_from_link_up = 0;
+  double seconds_from_start = 0;  // from the call's start (a restart or a dial)
+  uint64_t reconnects = 0;
+};
+
+// Polls the parent every `interval` until it holds `want` reports. The link
+// up time is the parent's own record of it (since_ms of the child's link),
+// taken the first time the link shows connected.
+absl::StatusOr<Convergence> AwaitParentHolds(BenchCluster& cluster, uint64_t want,
+                                             Clock::time_point started, milliseconds timeout,
+                                             std::chrono::microseconds interval, bool progress) {
+  int64_t link_up_ms = 0;
+  Convergence c;
+  std::string last_seen = "no status yet";
+  auto last_progress = Clock::now();
+  absl::Status s = WaitUntil(
+      [&]() -> absl::StatusOr<bool> {
+        for (const char* unit : {kParent, kChild}) {
+          if (!cluster.Running(unit)) {
+            return absl::InternalError(absl::StrCat(unit, " exited; its log:\n", cluster.Log(unit)));
+          }
+        }
+        ASSIGN_OR_RETURN(v1::StatusReply status, cluster.admin(kParent).Status());
+        const int64_t now_ms = WallMillis();
+        uint64_t held = CountOf(status, "report");
+        last_seen = absl::StrCat(held, " held");
+        for (const v1::LinkStatus& l : status.links()) {
+          if (l.peer() != kChild) continue;
+          if (l.connected() && link_up_ms == 0) link_up_ms = l.since_ms();
+          c.reconnects = l.reconnects();
+          absl::StrAppend(&last_seen, ", link ", l.connected() ? "up" : "down", " (",
+                          l.last_error(), "), inbound backlog ", l.inbound_backlog());
+          for (const auto& [reason, n] : l.refused()) absl::StrAppend(&last_seen, ", refused ", reason, " ", n);
+        }
+        if (progress && Clock::now() - last_progress > std::chrono::seconds(10)) {
+          last_progress = Clock::now();
+          fprintf(stderr, "council_bench: %s of %s reports at the parent\n", Thousands(held).c_str(),
+                  Thousands(want).c_str());
+        }
+        if (held < want) return false;
+        if (link_up_ms == 0) return absl::InternalError("parent holds everything but saw no link");
+        c.seconds_from_link_up = (now_ms - link_up_ms) / 1000.0;
+        c.seconds_from_start = Seconds(Clock::now() - started);
+        return true;
+      },
+      timeout, absl::StrCat("the parent holding ", want, " reports"), interval);
+  if (!s.ok()) return absl::Status(s.code(), absl::StrCat(s.message(), "; last seen: ", last_seen));
+  return c;
+}
+
+std::string Mb(uint64_t bytes) { return absl::StrFormat("%.0f MB", bytes / double(kMiB)); }
+
+}  // namespace
+
+absl::StatusOr<Ceiling> RunRawCeiling(const BenchConfig& config, Results* results) {
+  const std::string dir = config.root + "/raw";
+  fprintf(stderr, "council_bench: raw ceiling: %s records, synced batches of 1,000\n",
+          Thousands(config.records).c_str());
+  ASSIGN_OR_RETURN(RawIngestResult raw, RawIngest(dir, config.records, 1000, /*sync=*/true));
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  Ceiling c;
+  c.records_per_second = raw.records_per_second();
+  c.disk_bytes_per_record = double(raw.disk_bytes) / raw.records;
+  c.value_bytes_per_record = double(raw.value_bytes) / raw.records;
+  results->figures.push_back(
+      {absl::StrCat("Raw ceiling: RocksDB WriteBatch of 1,000, synced, ", Thousands(raw.records),
+                    " records"),
+       "—", absl::StrCat(Thousands(static_cast<uint64_t>(c.records_per_second)), " rec/s"),
+       "100 %", std::nullopt});
+  results->notes.push_back(absl::StrFormat(
+      "Records: a report with 6 metrics and 2 paragraphs of Vietnamese text, %.0f bytes stored "
+      "(canonical bytes with signature and chain digest); raw store: %.0f disk bytes/record.",
+      c.value_bytes_per_record, c.disk_bytes_per_record));
+  return c;
+}
+
+absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling,
+                               Results* results) {
+  BenchCluster cluster(config.root + "/bulk", config.pki_dir, config.port_base);
+  cluster.Add({kParent, "province", ""});
+  cluster.Add({kChild, "district", kParent});
+
+  // Load the child with no parent link, so the sync starts from a known
+  // moment rather than whenever its redial backoff next fires.
+  RETURN_IF_ERROR(cluster.Start(kChild, /*dial_parent=*/false));
+  fprintf(stderr, "council_bench: loading %s reports into %s (Import, batches of %zu)\n",
+          Thousands(config.records).c_str(), kChild, config.import_batch);
+  ASSIGN_OR_RETURN(double load_s, LoadReports(cluster.admin(kChild), 0, config.records,
+                                              config.import_batch, config.load_threads));
+  results->notes.push_back(absl::StrFormat(
+      "Loading the child: %s reports by Import in %.1f s (%s rec/s; %d concurrent calls of "
+      "%zu records; the node validates, signs, indexes and routes each).",
+      Thousands(config.records), load_s, Thousands(static_cast<uint64_t>(config.records / load_s)),
+      config.load_threads, config.import_batch));
+  cluster.Stop(kChild);
+
+  // Bulk sync.
+  RETURN_IF_ERROR(cluster.Start(kParent, false));
+  const auto dialled = Clock::now();
+  RETURN_IF_ERROR(cluster.Start(kChild, /*dial_parent=*/true));
+  const milliseconds bulk_timeout(120000 + config.records * 2);
+  fprintf(stderr, "council_bench: bulk sync %s → %s (bounded by %lld s)\n", kChild, kParent,
+          static_cast<long long>(bulk_timeout.count() / 1000));
+  ASSIGN_OR_RETURN(Convergence bulk,
+                   AwaitParentHolds(cluster, config.records, dialled, bulk_timeout,
+                                    milliseconds(20), /*progress=*/true));
+  const double bulk_rate = config.records / bulk.seconds_from_link_up;
+  results->figures.push_back(
+      {absl::StrCat("Bulk sync: ", Thousands(config.records), " records, district → empty province"),
+       "≥ 100,000 rec/s and ≥ 40 % of raw",
+       absl::StrFormat("%s rec/s (%.1f s)", Thousands(static_cast<uint64_t>(bulk_rate)),
+                       bulk.seconds_from_link_up),
+       RatioText(bulk_rate, ceiling.records_per_second),
+       bulk_rate >= 100000 && bulk_rate >= 0.4 * ceiling.records_per_second});
+  if (config.records < 1000000) {
+    results->notes.push_back(absl::StrFormat(
+        "The issue's bulk figure is for 1,000,000 records; this run used %s. At this run's rates "
+        "a 1,000,000-record run would spend about %.0f min loading the child and %.0f min syncing.",
+        Thousands(config.records), 1e6 / (config.records / load_s) / 60, 1e6 / bulk_rate / 60));
+  }
+  if (bulk.reconnects > 0) {
+    results->notes.push_back(absl::StrCat("Bulk sync: the link reconnected ", bulk.reconnects,
+                                          " times; timed from its last link-up."));
+  }
+
+  // Resources during the bulk sync.
+  const uint64_t rss_parent = PeakRssBytes(cluster.pid(kParent));
+  const uint64_t rss_child = PeakRssBytes(cluster.pid(kChild));
+  results->figures.push_back({"Peak RSS of the province (receiving) during the bulk sync",
+                              "≤ 150 MB", Mb(rss_parent), "—", rss_parent <= 150 * kMiB});
+  results->figures.push_back({"Peak RSS of the district (sending) during the bulk sync",
+                              "≤ 150 MB", Mb(rss_child), "—", rss_child <= 150 * kMiB});
+  ASSIGN_OR_RETURN(std::string child_metrics, cluster.Metrics(kChild));
+  ASSIGN_OR_RETURN(std::string parent_metrics, cluster.Metrics(kParent));
+  ASSIGN_OR_RETURN(double sent, MetricValue(child_metrics, absl::StrCat(
+                                                               "council_link_bytes_sent_total{peer=\"",
+                                                               kParent, "\"}")));
+  ASSIGN_OR_RETURN(double store_bytes, MetricValue(parent_metrics, "council_store_bytes"));
+  const uint64_t disk = DirectoryBytes(cluster.data_dir(kParent));
+  // What crossed the TCP connection (TLS and HTTP/2 included), if ss can say.
+  absl::StatusOr<uint64_t> tcp = TcpBytesReceived(cluster.listen_port(kParent));
+  std::string tcp_text = tcp.ok() ? absl::StrFormat("; %.0f B/record on TCP, with HTTP/2 and TLS",
+                                                    double(*tcp) / config.records)
+                                  : absl::StrCat("; TCP bytes unknown: ", tcp.status().message());
+  results->figures.push_back(
+      {"Bytes on the link per record, district → province", "report it",
+       absl::StrFormat("%.0f B/record of protobuf messages%s", sent / config.records, tcp_text),
+       absl::StrFormat("record: %.0f B", ceiling.value_bytes_per_record), std::nullopt});
+  results->figures.push_back(
+      {"Disk bytes per record at the province after the bulk sync (du of the data dir)",
+       "report it",
+       absl::StrFormat("%.0f B/record (RocksDB estimate %.0f)", double(disk) / config.records,
+                       store_bytes / config.records),
+       absl::StrFormat("raw: %.0f B/record", ceiling.disk_bytes_per_record), std::nullopt});
+
+  // Catch-up after a disconnection.
+  cluster.Stop(kParent);
+  ASSIGN_OR_RETURN(double offline_s, LoadReports(cluster.admin(kChild), config.records,
+                                                 config.catchup_records, config.import_batch, 1));
+  const auto restarted = Clock::now();
+  RETURN_IF_ERROR(cluster.Start(kParent, false));
+  ASSIGN_OR_RETURN(Convergence catchup,
+                   AwaitParentHolds(cluster, config.records + config.catchup_records, restarted,
+                                    milliseconds(120000), std::chrono::microseconds(2000),
+                                    /*progress=*/false));
+  results->figures.push_back(
+      {absl::StrCat("Catch-up: ", Thousands(config.catchup_records),
+                    " records written while the province was down"),
+       "≤ 0.5 s after link up",
+       absl::StrFormat("%.3f s (%.2f s from province restart)", catchup.seconds_from_link_up,
+                       catchup.seconds_from_start),
+       RatioText(config.catchup_records / std::max(catchup.seconds_from_link_up, 1e-3),
+                 ceiling.records_per_second),
+       catchup.seconds_from_link_up <= 0.5});
+  results->notes.push_back(absl::StrFormat(
+      "Catch-up: the district recorded the %s reports in %.2f s while offline; the time from "
+      "province restart includes the district's redial backoff.",
+      Thousands(config.catchup_records), offline_s));
+  return absl::OkStatus();
+}
+
+}  // namespace council::bench

@@ -1,0 +1,92 @@
+#include "tests/bench/raw_ingest.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "node/core/serialize.h"
+#include "tests/bench/bench_records.h"
+
+namespace council::bench {
+
+RawDb::RawDb(rocksdb::DB* db) : db_(db) {}
+RawDb::~RawDb() = default;
+
+absl::StatusOr<std::unique_ptr<RawDb>> RawDb::Open(const std::string& dir) {
+  // Kept equal to Store::Open's options, so the ceiling is the same engine
+  // configuration on the same disk.
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  options.compression = rocksdb::kLZ4Compression;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb open ", dir, ": ", s.ToString()));
+  return std::unique_ptr<RawDb>(new RawDb(db));
+}
+
+absl::Status RawDb::Write(const std::vector<std::pair<std::string, std::string>>& rows,
+                          bool sync) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : rows) batch.Put(key, value);
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb write: ", s.ToString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count, size_t batch,
+                                          bool sync, const std::string& origin) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(dir, " exists; the ingest needs a fresh one"));
+  }
+  RawIngestResult result;
+  {
+    absl::StatusOr<std::unique_ptr<RawDb>> db = RawDb::Open(dir);
+    if (!db.ok()) return db.status();
+    std::vector<std::pair<std::string, std::string>> rows;
+    rows.reserve(batch);
+    std::chrono::steady_clock::duration in_write{};
+    for (uint64_t seq = 1; seq <= count;) {
+      rows.clear();
+      for (; seq <= count && rows.size() < batch; ++seq) {
+        rows.emplace_back(LogKey(origin, seq), core::CanonicalBytes(StoredReport(origin, seq)));
+        result.value_bytes += rows.back().second.size();
+      }
+      auto start = std::chrono::steady_clock::now();
+      absl::Status s = (*db)->Write(rows, sync);
+      in_write += std::chrono::steady_clock::now() - start;
+      if (!s.ok()) return s;
+      result.records += rows.size();
+    }
+    result.write_seconds = std::chrono::duration<double>(in_write).count();
+  }
+  result.disk_bytes = DirectoryBytes(dir);
+  return result;
+}
+
+uint64_t DirectoryBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code size_ec;
+    if (it->is_regular_file(size_ec)) {
+      uint64_t size = it->file_size(size_ec);
+      if (!size_ec) total += size;
+    }
+  }
+  return total;
+}
+
+}  // namespace council::bench

@@ -1,0 +1,59 @@
+// The raw ceiling: RocksDB WriteBatch ingest of stored-size records on a
+// given disk, with the options the node's store uses (node/store/store.cc:
+// LZ4, a bloom filter, two background threads). One key per record, the
+// log key: no indexes, no routing, no signatures — the limit a node's sync
+// cannot beat on that disk.
+#ifndef COUNCIL_TESTS_BENCH_RAW_INGEST_H_
+#define COUNCIL_TESTS_BENCH_RAW_INGEST_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace council::bench {
+
+// A RocksDB database opened like the node's store. Not thread-safe.
+class RawDb {
+ public:
+  // Creates (or reopens) the database in `dir`. UNAVAILABLE with RocksDB's
+  // reason if it cannot.
+  static absl::StatusOr<std::unique_ptr<RawDb>> Open(const std::string& dir);
+  ~RawDb();
+
+  // Commits `rows` as one WriteBatch; `sync` fsyncs the WAL first.
+  absl::Status Write(const std::vector<std::pair<std::string, std::string>>& rows, bool sync);
+
+ private:
+  explicit RawDb(rocksdb::DB* db);
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+struct RawIngestResult {
+  uint64_t records = 0;
+  uint64_t value_bytes = 0;  // serialized records written
+  double write_seconds = 0;  // time inside RocksDB Write calls only
+  uint64_t disk_bytes = 0;   // the directory's files after closing
+  double records_per_second() const { return write_seconds > 0 ? records / write_seconds : 0; }
+};
+
+// Writes core::CanonicalBytes(StoredReport(origin, seq)), seq = 1..count, into a fresh database in
+// `dir` (which must not exist), `batch` records per WriteBatch, each synced
+// if `sync`. Serialization happens outside the timed Write calls.
+absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count, size_t batch,
+                                          bool sync, const std::string& origin = "522");
+
+// Total size of the regular files under `dir` (0 if it does not exist).
+uint64_t DirectoryBytes(const std::string& dir);
+
+}  // namespace council::bench
+
+#endif  // COUNCIL_TESTS_BENCH_RAW_INGEST_H_
