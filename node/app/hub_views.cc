@@ -1,6 +1,7 @@
 #include "node/app/hub_views.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -155,6 +156,11 @@ absl::StatusOr<v1::SearchReply> Search(NodeService& node, const v1::SearchReques
   core::UnitTree tree = node.store().Tree();
   if (!req.under().empty()) RETURN_IF_ERROR(Root(node, tree, req.under()).status());
   std::map<std::string, double> scores;  // every word must match
+  // The index follows the writes in the background (store/store_index.cc).
+  if (!node.store().WaitIndexed(std::chrono::steady_clock::now() + std::chrono::seconds(10))) {
+    return absl::UnavailableError(
+        "the search index is still catching up with recent writes; try again shortly");
+  }
   for (size_t i = 0; i < words.size(); ++i) {
     ASSIGN_OR_RETURN(auto postings, node.store().Postings(words[i]));
     std::map<std::string, double> next;

@@ -32,6 +32,13 @@ std::string Prefix(char table, std::initializer_list<absl::string_view> parts) {
 std::string Identity() { return std::string(1, kIdentity); }
 std::string Recovery() { return std::string(1, kRecovery); }
 std::string Rehome() { return std::string(1, kRehome); }
+std::string Feed(uint64_t pos) {
+  std::string key(1, kFeed);
+  PutBe64(&key, pos);
+  return key;
+}
+std::string Indexed(absl::string_view origin, uint64_t n) { return WithTail(std::string(1, kIndexed), origin, n); }
+std::string IndexCursor() { return std::string(1, kIndexCursor); }
 std::string Log(absl::string_view origin, uint64_t seq) { return WithTail(std::string(1, kLog), origin, seq); }
 std::string LogPrefix(absl::string_view origin) { return Prefix(kLog, {origin}); }
 std::string Current(absl::string_view origin, uint64_t n) { return WithTail(std::string(1, kCurrent), origin, n); }

@@ -26,6 +26,9 @@ inline constexpr char kPetitionState = 'V';
 inline constexpr char kPosting = 'W';
 inline constexpr char kRecovery = 'X';
 inline constexpr char kRehome = 'Y';
+inline constexpr char kFeed = 'F';
+inline constexpr char kIndexed = 'T';
+inline constexpr char kIndexCursor = 'Z';
 
 void PutBe64(std::string* dst, uint64_t v);
 // REQUIRES: src.size() >= 8.
@@ -34,6 +37,9 @@ uint64_t GetBe64(absl::string_view src);
 std::string Identity();
 std::string Recovery();
 std::string Rehome();
+std::string Feed(uint64_t pos);
+std::string Indexed(absl::string_view origin, uint64_t n);
+std::string IndexCursor();
 std::string Log(absl::string_view origin, uint64_t seq);
 std::string LogPrefix(absl::string_view origin);
 std::string Current(absl::string_view origin, uint64_t n);

@@ -23,7 +23,14 @@ absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.dat
 Store::Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
              const core::KeyVerifier* verifier)
     : db_(db), place_(std::move(place)), signer_(signer), verifier_(verifier) {}
-Store::~Store() = default;
+Store::~Store() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_indexer_ = true;
+  }
+  index_cv_.notify_all();
+  if (indexer_.joinable()) indexer_.join();
+}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
                                                    const core::NodePlace& place,
@@ -47,6 +54,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   }
   std::unique_ptr<Store> store(new Store(db, place, signer, verifier));
   RETURN_IF_ERROR(store->LoadState());
+  Store* s_ptr = store.get();
+  store->indexer_ = std::thread([s_ptr] { s_ptr->IndexLoop(); });
   return store;
 }
 
@@ -71,6 +80,13 @@ absl::Status Store::LoadState() {
   if (it->Valid() && it->key() == keys::Recovery()) recovery_ = keys::GetBe64(View(it->value()));
   it->Seek(keys::Rehome());
   if (it->Valid() && it->key() == keys::Rehome()) rehome_ = it->value().ToString();
+  it->Seek(keys::IndexCursor());
+  if (it->Valid() && it->key() == keys::IndexCursor()) index_cursor_ = keys::GetBe64(View(it->value()));
+  feed_head_ = index_cursor_;
+  it->SeekForPrev(keys::Feed(UINT64_MAX));
+  if (it->Valid() && it->key().starts_with(std::string(1, keys::kFeed))) {
+    feed_head_ = std::max(feed_head_, keys::GetBe64(View(it->key()).substr(1)));
+  }
   std::string unit_prefix = keys::Prefix(keys::kByKind, {"unit"});
   std::vector<std::string> unit_ids;
   for (it->Seek(unit_prefix); it->Valid() && it->key().starts_with(unit_prefix); it->Next()) {

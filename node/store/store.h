@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -178,8 +179,13 @@ class Store {
   absl::StatusOr<std::vector<v1::DirectiveTargetState>> DirectiveStates(const std::string& unit);
   // Follow-up of the petitions recorded at `origin`.
   absl::StatusOr<std::vector<v1::PetitionState>> PetitionStates(const std::string& origin);
-  // Record id -> weight, for every current record containing the folded word.
+  // Record id -> weight, for every current record containing the folded word
+  // (as far as the search index has caught up: see WaitIndexed).
   absl::StatusOr<std::map<std::string, uint32_t>> Postings(const std::string& token);
+  // The search index is kept by a background indexer from a change feed
+  // committed with the records (LAYOUT.md, "Search index"). Blocks until it
+  // covers every write committed before the call, or `deadline`; true iff it does.
+  bool WaitIndexed(std::chrono::steady_clock::time_point deadline);
 
   // --- Replication state (see core/link.h) ---
   // Reads `peer`'s outbox from position `from` on, up to `max_records` and
@@ -206,6 +212,9 @@ class Store {
   Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
         const core::KeyVerifier* verifier);
   absl::Status LoadState();
+  void IndexLoop();
+  // Indexes feed entries after the cursor, up to `max`; how many it read.
+  absl::StatusOr<size_t> IndexSome(size_t max);
   absl::Status Lead(std::vector<Writer*>& writers);
   absl::StatusOr<WriteResult> Stage(const WriteRequest& req, Group& g);
   // Parses the row at `key` into `m`; false (and `m` untouched) if absent.
@@ -232,6 +241,12 @@ class Store {
   uint64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<uint64_t> recovery_ ABSL_GUARDED_BY(mu_);
   std::optional<std::string> rehome_ ABSL_GUARDED_BY(mu_);
+  // Search index: the change feed's last position and how far it is indexed.
+  uint64_t feed_head_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t index_cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stop_indexer_ ABSL_GUARDED_BY(mu_) = false;
+  std::condition_variable index_cv_;  // the feed grew, the cursor moved, or stop
+  std::thread indexer_;
   // The leader stages into `tree_` under mu_; a failed commit is sticky, so
   // the tree never runs ahead of a store that still accepts writes.
   std::shared_ptr<const core::UnitTree> tree_ ABSL_GUARDED_BY(mu_) =

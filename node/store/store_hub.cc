@@ -50,18 +50,6 @@ void Store::Target::StageHubRows(const v1::Record& rec, const v1::Record* prev) 
       WriteDerived(key, p);
     }
   }
-  std::map<std::string, uint32_t> terms = core::SearchTerms(rec);
-  absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
-  if (prev != nullptr) {
-    for (const auto& [token, weight] : core::SearchTerms(*prev)) {
-      if (terms.count(token) == 0) g_->Delete(keys::Posting(token, id->origin, id->seq));
-    }
-  }
-  for (const auto& [token, weight] : terms) {
-    std::string value;
-    keys::PutBe64(&value, weight);
-    g_->Put(keys::Posting(token, id->origin, id->seq), value);
-  }
 }
 
 void Store::Target::TrackDirectiveTarget(const v1::Record& directive, const std::string& unit) {

@@ -63,6 +63,9 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev) 
   }
   if (!period.empty()) g_->Put(keys::ByPeriod(period, id.origin, id.seq), "");
   StageHubRows(rec, prev);
+  uint64_t feed = FeedHead() + 1;  // for the search indexer
+  g_->Put(keys::Feed(feed), keys::LogRef(rec.origin(), rec.seq()));
+  g_->feed_head = feed;
   g_->current[rec.id()] = rec;
 }
 
@@ -166,6 +169,10 @@ absl::Status Store::Lead(std::vector<Writer*>& writers) {
   for (const auto& [peer, head] : group.heads) outbox_head_[peer] = head;
   for (const auto& [peer, c] : group.inbound) inbound_[peer] = c;
   if (group.tree) tree_ = std::make_shared<const core::UnitTree>(std::move(*group.tree));
+  if (group.feed_head != 0) {
+    feed_head_ = group.feed_head;
+    index_cv_.notify_all();
+  }
   if (!group.heads.empty()) outbox_cv_.notify_all();
   return absl::OkStatus();
 }

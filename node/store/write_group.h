@@ -38,6 +38,7 @@ struct Store::Group {
   std::map<std::string, uint64_t> inbound;     // peer -> staged inbound cursor
   std::map<std::string, std::string> derived;  // hub table key -> staged value
   std::optional<core::UnitTree> tree;          // set once a unit record is staged
+  uint64_t feed_head = 0;                      // staged change feed head; 0: none
 
   void Put(std::string key, std::string value) { ops.emplace_back(std::move(key), std::move(value)); }
   void Delete(std::string key) { ops.emplace_back(std::move(key), std::nullopt); }
@@ -65,6 +66,7 @@ struct Store::Group {
     for (auto& [p, c] : child.inbound) inbound[p] = c;
     for (auto& [k, v] : child.derived) derived[k] = std::move(v);
     if (child.tree) tree = std::move(child.tree);
+    if (child.feed_head != 0) feed_head = child.feed_head;
   }
 };
 
@@ -138,6 +140,13 @@ class Store::Target : public core::ApplyTarget {
   void StageHubRows(const v1::Record& rec, const v1::Record* prev);
 
  private:
+  uint64_t FeedHead() {
+    for (const Group* g = g_; g != nullptr; g = g->parent) {
+      if (g->feed_head != 0) return g->feed_head;
+    }
+    std::lock_guard<std::mutex> lock(store_->mu_);
+    return store_->feed_head_;
+  }
   uint64_t HeadOf(const std::string& peer) {
     if (auto staged = g_->Lookup(&Group::heads, peer)) return *staged;
     return store_->OutboxHead(peer);

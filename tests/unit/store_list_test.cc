@@ -165,3 +165,40 @@ TEST_F(StoreListTest, ReopenKeepsEverything) {
 
 }  // namespace
 }  // namespace council::store::test
+
+namespace council::store::test {
+namespace {
+
+bool Indexed(Store& store) {
+  return store.WaitIndexed(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+}
+
+TEST_F(StoreTest, SearchIndexFollowsWritesAmendmentsAndRestarts) {
+  v1::Record draft = ReportDraft();
+  draft.set_text("Giám sát việc giải quyết kiến nghị cử tri về đường ven biển");
+  v1::Record rec = Create(draft);
+  ASSERT_TRUE(Indexed(*store_));
+  EXPECT_EQ(store_->Postings("bien")->count(rec.id()), 1u);  // "biển", folded
+
+  v1::Record amend = draft;
+  amend.set_id(rec.id());
+  amend.set_text("Giám sát việc giải quyết kiến nghị cử tri về cầu tràn");
+  Create(amend);
+  ASSERT_TRUE(Indexed(*store_));
+  EXPECT_EQ(store_->Postings("bien")->count(rec.id()), 0u);  // the replaced version's word
+  EXPECT_EQ(store_->Postings("tran")->count(rec.id()), 1u);
+
+  // Writes the indexer has not reached before a restart are indexed after it.
+  for (int i = 0; i < 300; ++i) {
+    v1::Record more = ReportDraft();
+    more.set_text("Phiên chất vấn số " + std::to_string(i));
+    Create(more);
+  }
+  Reopen();
+  ASSERT_TRUE(Indexed(*store_));
+  EXPECT_EQ(store_->Postings("chat")->size(), 300u);
+  EXPECT_EQ(store_->Postings("tran")->count(rec.id()), 1u);
+}
+
+}  // namespace
+}  // namespace council::store::test

@@ -1,0 +1,109 @@
+// The search index (W postings), kept off the write path: every applied
+// version leaves an entry in the change feed (F) in its commit batch, and a
+// background thread turns feed entries into postings, in its own batches
+// with its cursor (Z). A crash loses nothing: the indexer resumes after the
+// last cursor it committed, and indexing a version twice writes the same
+// rows.
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "node/core/hub.h"
+#include "node/core/ids.h"
+#include "node/core/status_macros.h"
+#include "node/store/keys.h"
+#include "node/store/rocks_status.h"
+#include "node/store/store.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace council::store {
+namespace {
+
+constexpr size_t kIndexBatch = 256;
+
+std::string Be64(uint64_t v) {
+  std::string s;
+  keys::PutBe64(&s, v);
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<size_t> Store::IndexSome(size_t max) {
+  uint64_t from;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    from = index_cursor_;
+  }
+  rocksdb::WriteBatch batch;
+  uint64_t last = from;
+  size_t read = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string prefix(1, keys::kFeed);
+  for (it->Seek(keys::Feed(from + 1)); it->Valid() && it->key().starts_with(prefix) && read < max;
+       it->Next(), ++read) {
+    last = keys::GetBe64(absl::string_view(it->key().data() + 1, it->key().size() - 1));
+    batch.Delete(it->key());
+    std::string origin;
+    uint64_t seq = 0;
+    if (!keys::ParseLogRef(absl::string_view(it->value().data(), it->value().size()), &origin, &seq)) continue;
+    absl::StatusOr<v1::Record> rec = GetVersion(origin, seq);
+    if (!rec.ok()) continue;
+    absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec->id());
+    if (!id.ok()) continue;
+    std::string current;
+    if (!db_->Get(rocksdb::ReadOptions(), keys::Current(id->origin, id->seq), &current).ok() ||
+        keys::GetBe64(current) != seq) {
+      continue;  // a newer version follows in the feed
+    }
+    std::map<std::string, uint32_t> terms = core::SearchTerms(*rec);
+    std::string indexed;
+    if (db_->Get(rocksdb::ReadOptions(), keys::Indexed(id->origin, id->seq), &indexed).ok() &&
+        keys::GetBe64(indexed) != seq) {
+      absl::StatusOr<v1::Record> before = GetVersion(origin, keys::GetBe64(indexed));
+      if (before.ok()) {
+        for (const auto& [token, weight] : core::SearchTerms(*before)) {
+          if (terms.count(token) == 0) batch.Delete(keys::Posting(token, id->origin, id->seq));
+        }
+      }
+    }
+    for (const auto& [token, weight] : terms) {
+      batch.Put(keys::Posting(token, id->origin, id->seq), Be64(weight));
+    }
+    batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
+  if (read == 0) return 0;
+  batch.Put(keys::IndexCursor(), Be64(last));
+  RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing the search index"));
+  std::lock_guard<std::mutex> lock(mu_);
+  index_cursor_ = last;
+  index_cv_.notify_all();
+  return read;
+}
+
+void Store::IndexLoop() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      index_cv_.wait_for(lock, std::chrono::seconds(1),
+                         [this] { return stop_indexer_ || feed_head_ > index_cursor_; });
+      if (stop_indexer_) return;
+      if (feed_head_ <= index_cursor_) continue;
+    }
+    absl::StatusOr<size_t> done = IndexSome(kIndexBatch);
+    if (!done.ok()) {
+      // Retried on the next wake-up; search waits (bounded) meanwhile.
+      std::unique_lock<std::mutex> lock(mu_);
+      index_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_indexer_; });
+    }
+  }
+}
+
+bool Store::WaitIndexed(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  const uint64_t target = feed_head_;
+  return index_cv_.wait_until(lock, deadline, [&] { return index_cursor_ >= target; });
+}
+
+}  // namespace council::store
