@@ -11,9 +11,11 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuz
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCOUNCIL_BUILD_TESTS=OFF -DCOUNCIL_FUZZ=ON \
   -DCMAKE_CXX_FLAGS="$SAN" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-cmake --build "$BUILD" -j "${COUNCIL_JOBS:-$(nproc)}" --target fuzz_record fuzz_link fuzz_cli
-for target in fuzz_record fuzz_link fuzz_cli; do
+cmake --build "$BUILD" -j "${COUNCIL_JOBS:-$(nproc)}" --target fuzz_record fuzz_link fuzz_cli fuzz_bundle
+for target in fuzz_record fuzz_link fuzz_cli fuzz_bundle; do
   mkdir -p "$BUILD/corpus/$target"
+  # A bundle starts with its magic; start the search past it.
+  [[ $target == fuzz_bundle ]] && printf 'COUNCIL-BUNDLE\n' >"$BUILD/corpus/$target/magic"
   echo "fuzz: $target for ${SECONDS_EACH}s"
   (cd "$BUILD" && "./tests/fuzz/$target" -max_total_time="$SECONDS_EACH" -max_len=8192 \
      -print_final_stats=1 "corpus/$target" 2>&1 | tail -4)
