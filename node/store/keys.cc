@@ -63,8 +63,10 @@ std::string DirectiveState(absl::string_view unit, absl::string_view directive_i
 std::string PetitionState(absl::string_view origin, uint64_t n) {
   return WithTail(std::string(1, kPetitionState), origin, n);
 }
-std::string Posting(absl::string_view token, absl::string_view origin, uint64_t n) {
-  return WithTail(Prefix(kPosting, {token}), origin, n);
+std::string PostingBlock(absl::string_view token, uint64_t block) {
+  std::string key = Prefix(kPosting, {token});
+  PutBe64(&key, block);
+  return key;
 }
 
 std::string Outbox(absl::string_view peer, uint64_t pos) {

@@ -52,7 +52,7 @@ std::string Outbox(absl::string_view peer, uint64_t pos);
 std::string Tally(absl::string_view period, absl::string_view origin);
 std::string DirectiveState(absl::string_view unit, absl::string_view directive_id);
 std::string PetitionState(absl::string_view origin, uint64_t n);
-std::string Posting(absl::string_view token, absl::string_view origin, uint64_t n);
+std::string PostingBlock(absl::string_view token, uint64_t block);
 
 // Tables keyed by a peer's unit id alone.
 std::string PeerKey(char table, absl::string_view peer);

@@ -120,12 +120,4 @@ absl::StatusOr<std::vector<v1::PetitionState>> Store::PetitionStates(const std::
   return out;
 }
 
-absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::string& token) {
-  std::map<std::string, uint32_t> out;
-  RETURN_IF_ERROR(ScanRows(keys::Prefix(keys::kPosting, {token}), [&](auto key, auto value) {
-    out[keys::RecordIdFromKeyTail(key)] = static_cast<uint32_t>(keys::GetBe64(value));
-  }));
-  return out;
-}
-
 }  // namespace council::store

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "node/core/hub.h"
 #include "node/core/ids.h"
+#include "node/core/serialize.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
 #include "node/store/rocks_status.h"
@@ -19,7 +20,7 @@
 namespace council::store {
 namespace {
 
-constexpr size_t kIndexBatch = 256;
+constexpr size_t kIndexBatch = 4096;  // more records per block: fewer, longer posting rows
 
 std::string Be64(uint64_t v) {
   std::string s;
@@ -36,6 +37,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     from = index_cursor_;
   }
   rocksdb::WriteBatch batch;
+  std::map<std::string, v1::PostingBlock> blocks;  // token -> this batch's postings
   uint64_t last = from;
   size_t read = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
@@ -51,35 +53,48 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     if (!rec.ok()) continue;
     absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec->id());
     if (!id.ok()) continue;
-    std::string current;
-    if (!db_->Get(rocksdb::ReadOptions(), keys::Current(id->origin, id->seq), &current).ok() ||
-        keys::GetBe64(current) != seq) {
-      continue;  // a newer version follows in the feed
+    for (const auto& [token, weight] : core::SearchTerms(*rec)) {
+      v1::PostingBlock::Posting* p = blocks[token].add_postings();
+      p->set_origin(id->origin);
+      p->set_n(id->seq);
+      p->set_seq(seq);
+      p->set_weight(weight);
     }
-    std::map<std::string, uint32_t> terms = core::SearchTerms(*rec);
-    std::string indexed;
-    if (db_->Get(rocksdb::ReadOptions(), keys::Indexed(id->origin, id->seq), &indexed).ok() &&
-        keys::GetBe64(indexed) != seq) {
-      absl::StatusOr<v1::Record> before = GetVersion(origin, keys::GetBe64(indexed));
-      if (before.ok()) {
-        for (const auto& [token, weight] : core::SearchTerms(*before)) {
-          if (terms.count(token) == 0) batch.Delete(keys::Posting(token, id->origin, id->seq));
-        }
-      }
-    }
-    for (const auto& [token, weight] : terms) {
-      batch.Put(keys::Posting(token, id->origin, id->seq), Be64(weight));
-    }
+    // Supersedes the postings of any earlier version (Postings checks).
     batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
   if (read == 0) return 0;
+  for (const auto& [token, block] : blocks) {
+    batch.Put(keys::PostingBlock(token, last), core::CanonicalBytes(block));
+  }
   batch.Put(keys::IndexCursor(), Be64(last));
   RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing the search index"));
   std::lock_guard<std::mutex> lock(mu_);
   index_cursor_ = last;
   index_cv_.notify_all();
   return read;
+}
+
+absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::string& token) {
+  std::map<std::string, uint32_t> out;
+  std::map<std::pair<std::string, uint64_t>, uint64_t> indexed;  // record -> version indexed
+  auto indexed_seq = [&](const std::string& origin, uint64_t n) {
+    auto [at, fresh] = indexed.try_emplace({origin, n}, 0);
+    std::string value;
+    if (fresh && db_->Get(rocksdb::ReadOptions(), keys::Indexed(origin, n), &value).ok()) {
+      at->second = keys::GetBe64(value);
+    }
+    return at->second;
+  };
+  RETURN_IF_ERROR(ScanRows(keys::Prefix(keys::kPosting, {token}), [&](auto, auto value) {
+    v1::PostingBlock block;
+    if (!block.ParseFromArray(value.data(), static_cast<int>(value.size()))) return;
+    for (const v1::PostingBlock::Posting& p : block.postings()) {
+      if (indexed_seq(p.origin(), p.n()) == p.seq()) out[core::MakeRecordId(p.origin(), p.n())] = p.weight();
+    }
+  }));
+  return out;
 }
 
 void Store::IndexLoop() {

@@ -132,10 +132,9 @@ class Store::Target : public core::ApplyTarget {
     }
     return m;
   }
+  // Staged; the leader writes each row once per commit (Store::Lead).
   void WriteDerived(const std::string& key, const google::protobuf::MessageLite& m) {
-    std::string value = core::CanonicalBytes(m);
-    g_->derived[key] = value;
-    g_->Put(key, std::move(value));
+    g_->derived[key] = core::CanonicalBytes(m);
   }
   void StageHubRows(const v1::Record& rec, const v1::Record* prev);
 
