@@ -40,6 +40,16 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
   options.compression = rocksdb::kLZ4Compression;
+  // Bounded memory (a commune PC is modest; BENCHMARKS.md, peak RSS): two
+  // memtables of 32 MiB instead of RocksDB's 64 MiB.
+  options.write_buffer_size = 32 << 20;
+  options.max_write_buffer_number = 2;
+  // The first levels are rewritten soon by compaction: compressing them costs
+  // CPU for nothing; deeper levels, where the data stays, are compressed.
+  options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
+                                   rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                   rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                   rocksdb::kLZ4Compression};
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));

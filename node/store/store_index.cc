@@ -38,6 +38,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
   }
   rocksdb::WriteBatch batch;
   std::map<std::string, v1::PostingBlock> blocks;  // token -> this batch's postings
+  std::map<std::string, std::map<std::string, uint32_t>> origin_ids;  // token -> origin -> index
   uint64_t last = from;
   size_t read = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
@@ -54,11 +55,13 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec->id());
     if (!id.ok()) continue;
     for (const auto& [token, weight] : core::SearchTerms(*rec)) {
-      v1::PostingBlock::Posting* p = blocks[token].add_postings();
-      p->set_origin(id->origin);
-      p->set_n(id->seq);
-      p->set_seq(seq);
-      p->set_weight(weight);
+      v1::PostingBlock& b = blocks[token];
+      auto [at, fresh] = origin_ids[token].try_emplace(id->origin, b.origins_size());
+      if (fresh) b.add_origins(id->origin);
+      b.add_origin_index(at->second);
+      b.add_n(id->seq);
+      b.add_seq(seq);
+      b.add_weight(weight);
     }
     // Supersedes the postings of any earlier version (Postings checks).
     batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
@@ -88,10 +91,14 @@ absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::strin
     return at->second;
   };
   RETURN_IF_ERROR(ScanRows(keys::Prefix(keys::kPosting, {token}), [&](auto, auto value) {
-    v1::PostingBlock block;
-    if (!block.ParseFromArray(value.data(), static_cast<int>(value.size()))) return;
-    for (const v1::PostingBlock::Posting& p : block.postings()) {
-      if (indexed_seq(p.origin(), p.n()) == p.seq()) out[core::MakeRecordId(p.origin(), p.n())] = p.weight();
+    v1::PostingBlock b;
+    if (!b.ParseFromArray(value.data(), static_cast<int>(value.size()))) return;
+    const int size = b.n_size();
+    if (b.origin_index_size() != size || b.seq_size() != size || b.weight_size() != size) return;
+    for (int i = 0; i < size; ++i) {
+      if (b.origin_index(i) >= static_cast<uint32_t>(b.origins_size())) continue;
+      const std::string& origin = b.origins(static_cast<int>(b.origin_index(i)));
+      if (indexed_seq(origin, b.n(i)) == b.seq(i)) out[core::MakeRecordId(origin, b.n(i))] = b.weight(i);
     }
   }));
   return out;

@@ -26,6 +26,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "harness.h"
 #include "tests/bench/figures.h"
 #include "tests/bench/scenarios.h"
 
@@ -112,7 +113,7 @@ int Main(int argc, char** argv) {
   Results results;
   results.command = CommandLine(argc, argv);
   results.date = absl::FormatTime("%Y-%m-%d %H:%M", absl::Now(), absl::UTCTimeZone());
-  results.machine = DescribeMachine(config.root, COUNCIL_BENCH_SOURCE_DIR);
+  results.machine = DescribeMachine(config.root, COUNCIL_BENCH_SOURCE_DIR, itest::CouncildPath());
   if (small) results.notes.push_back("`--small`: tiny sizes for CI; these figures say nothing about speed.");
 
   const std::string load_before = LoadAverage();

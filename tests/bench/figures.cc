@@ -75,7 +75,8 @@ std::string RepoRelative(const std::string& path) {
   return a.rfind(r, 0) == 0 ? a.substr(r.size()) : path;
 }
 
-Machine DescribeMachine(const std::string& data_root, const std::string& source_dir) {
+Machine DescribeMachine(const std::string& data_root, const std::string& source_dir,
+                        const std::string& councild) {
   Machine m;
   m.cores = std::thread::hardware_concurrency();
   m.cpu = Sh("sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1");
@@ -90,6 +91,7 @@ Machine DescribeMachine(const std::string& data_root, const std::string& source_
   std::string commit = Sh(absl::StrCat("git -C '", source_dir, "' rev-parse --short HEAD 2>/dev/null"));
   std::string dirty = Sh(absl::StrCat("git -C '", source_dir, "' status --porcelain --untracked-files=no 2>/dev/null | head -1"));
   m.source = commit.empty() ? "unknown" : absl::StrCat(commit, dirty.empty() ? "" : " + local changes");
+  m.built = Sh(absl::StrCat("date -u -r '", councild, "' '+%Y-%m-%d %H:%M'"));
   return m;
 }
 
@@ -113,7 +115,8 @@ std::string RenderText(const Results& r) {
   for (const Figure& f : r.micro) absl::StrAppend(&out, "micro: ", f.name, ": ", f.measured, "\n");
   for (const std::string& n : r.notes) absl::StrAppend(&out, "note: ", n, "\n");
   absl::StrAppend(&out, "machine: ", r.machine.cores, " cores (", r.machine.cpu, "), disk ",
-                  r.machine.disk, ", ", r.machine.kernel, ", tree ", r.machine.source, "\n");
+                  r.machine.disk, ", ", r.machine.kernel, ", tree ", r.machine.source,
+                  ", councild built ", r.machine.built, " UTC\n");
   return out;
 }
 
@@ -144,7 +147,8 @@ std::string RenderMarkdown(const Results& r) {
   std::string out = absl::StrCat(kBegin, "\n## Results\n\n");
   absl::StrAppend(&out, "Measured ", r.date, " UTC. Machine: ", r.machine.cores, " cores (",
                   r.machine.cpu, "); data on ", r.machine.disk, "; ", r.machine.kernel,
-                  ". Tree: ", r.machine.source, ".\n\nCommands, from the repository root:\n\n");
+                  ". Tree: ", r.machine.source, "; councild built ", r.machine.built,
+                  " UTC.\n\nCommands, from the repository root:\n\n");
   for (size_t i = 0; i < commands.size(); ++i) {
     absl::StrAppend(&out, "- ", std::string(1, static_cast<char>('A' + i)), ": `", commands[i], "`\n");
   }

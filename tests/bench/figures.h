@@ -35,14 +35,18 @@ struct Machine {
   std::string disk;   // device, filesystem, model/rotational, of the data root
   std::string kernel;
   std::string source; // git commit of the measured tree, "+ local changes" if dirty
+  std::string built;  // when the councild that ran was linked (UTC): the tree
+                      // may have moved on since
 };
 
 // `path` relative to the source tree if it lies inside it (commands in
 // BENCHMARKS.md are run from the repository root), else unchanged.
 std::string RepoRelative(const std::string& path);
 
-// Collects Machine for data under `data_root` and sources in `source_dir`.
-Machine DescribeMachine(const std::string& data_root, const std::string& source_dir);
+// Collects Machine for data under `data_root`, sources in `source_dir` and
+// the councild binary at `councild`.
+Machine DescribeMachine(const std::string& data_root, const std::string& source_dir,
+                        const std::string& councild);
 
 struct Results {
   std::vector<Figure> figures;

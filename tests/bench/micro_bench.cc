@@ -19,6 +19,7 @@
 // under test; not /tmp, which may be tmpfs), and are removed at exit.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -208,14 +209,19 @@ bool RegisterRouting(int* argc, char** argv) {
   for (absl::string_view s : absl::StrSplit(sizes, ',', absl::SkipEmpty())) {
     int64_t n = 0;
     if (!absl::SimpleAtoi(s, &n) || n <= 0) return false;
-    // Medians of 5: each apply waits for an fsync, whose time on a shared
-    // disk (and behind the fill's own background flushes) varies by 10x.
-    benchmark::RegisterBenchmark("BM_RouteDirectiveToOneChild", BM_RouteDirectiveToOneChild)
-        ->Arg(n)->UseRealTime()->Unit(benchmark::kMicrosecond)->Repetitions(5)->ReportAggregatesOnly();
-    benchmark::RegisterBenchmark("BM_ReadChildOutboxTail", BM_ReadChildOutboxTail)
-        ->Arg(n)->Unit(benchmark::kMicrosecond)->Repetitions(5)->ReportAggregatesOnly();
-    benchmark::RegisterBenchmark("BM_ReadUpOutboxTail", BM_ReadUpOutboxTail)
-        ->Arg(n)->Unit(benchmark::kMicrosecond)->Repetitions(5)->ReportAggregatesOnly();
+    // The quietest of 5 repetitions: each apply waits for an fsync, whose
+    // time on a shared disk (and behind the fill's own background
+    // compactions) varies tenfold; the question is how the cost grows with
+    // N, not how loaded the machine was.
+    for (auto* b : {benchmark::RegisterBenchmark("BM_RouteDirectiveToOneChild",
+                                                 BM_RouteDirectiveToOneChild)->UseRealTime(),
+                    benchmark::RegisterBenchmark("BM_ReadChildOutboxTail", BM_ReadChildOutboxTail),
+                    benchmark::RegisterBenchmark("BM_ReadUpOutboxTail", BM_ReadUpOutboxTail)}) {
+      b->Arg(n)->Unit(benchmark::kMicrosecond)->Repetitions(5)->ReportAggregatesOnly()
+          ->ComputeStatistics("min", [](const std::vector<double>& v) {
+            return *std::min_element(v.begin(), v.end());
+          });
+    }
   }
   return true;
 }
