@@ -27,6 +27,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
+#include "hand_link.h"
 #include "node_test.h"
 #include "signed_origin.h"
 #include "tree_harness.h"
@@ -34,101 +35,10 @@
 namespace council::itest {
 namespace {
 
-using RawStream = grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>;
 
 // The child end of a Sync link, driven by hand, writing raw message bytes
 // (so a test can send what the C++ setters would not produce).
-class RawLink {
- public:
-  RawLink(const std::string& address, std::chrono::seconds deadline)
-      : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
-        method_("/council.v1.Sync/Link", grpc::internal::RpcMethod::BIDI_STREAMING, channel_) {
-    ctx_.set_deadline(std::chrono::system_clock::now() + deadline);
-    stream_.reset(grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::
-                      Create(channel_.get(), method_, &ctx_));
-  }
-  ~RawLink() {
-    ctx_.TryCancel();
-    (void)stream_->Finish();
-  }
 
-  bool WriteRaw(const std::string& bytes) {
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer buffer(&slice, 1);
-    return stream_->Write(buffer);
-  }
-  bool Write(const v1::LinkMessage& msg) { return WriteRaw(msg.SerializeAsString()); }
-  bool Read(v1::LinkMessage* msg) {
-    grpc::ByteBuffer buffer;
-    if (!stream_->Read(&buffer)) return false;
-    std::vector<grpc::Slice> slices;
-    if (!buffer.Dump(&slices).ok()) return false;
-    std::string bytes;
-    for (const grpc::Slice& s : slices) {
-      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-    return msg->ParseFromString(bytes);
-  }
-
-  // Our Hello as district 522 under 51; the province's Hello.
-  bool Hello(uint64_t head, v1::Hello* reply) {
-    v1::LinkMessage hello;
-    hello.mutable_hello()->set_protocol(1);
-    hello.mutable_hello()->set_unit("522");
-    hello.mutable_hello()->set_level(v1::LEVEL_DISTRICT);
-    hello.mutable_hello()->set_name("HĐND thị xã Đức Phổ");
-    hello.mutable_hello()->set_parent_unit("51");
-    hello.mutable_hello()->set_head(head);
-    v1::LinkMessage answer;
-    if (!Write(hello) || !Read(&answer) || !answer.has_hello()) return false;
-    *reply = answer.hello();
-    return true;
-  }
-
-  // The LinkMessage of a batch at outbox positions [first, first + n - 1].
-  static v1::LinkMessage BatchOf(uint64_t first, const std::vector<v1::Record>& records) {
-    v1::LinkMessage msg;
-    v1::Batch* b = msg.mutable_batch();
-    b->set_first(first);
-    b->set_last(first + records.size() - 1);
-    b->set_head(b->last());
-    for (const v1::Record& r : records) *b->add_records() = r;
-    return msg;
-  }
-  bool Send(uint64_t first, const std::vector<v1::Record>& records) {
-    return Write(BatchOf(first, records));
-  }
-
-  // Reads until the province acknowledges `through` (true) or the stream
-  // ends (false), acknowledging whatever it sends down.
-  bool ReadUntilAck(uint64_t through) {
-    v1::LinkMessage msg;
-    while (Read(&msg)) {
-      if (msg.has_ack() && msg.ack().through() >= through) return true;
-      if (!msg.has_batch()) continue;
-      v1::LinkMessage ack;
-      ack.mutable_ack()->set_through(msg.batch().last());
-      if (!Write(ack)) return false;
-    }
-    return false;
-  }
-
- private:
-  std::shared_ptr<grpc::Channel> channel_;
-  grpc::internal::RpcMethod method_;
-  grpc::ClientContext ctx_;
-  std::unique_ptr<RawStream> stream_;
-};
-
-v1::Record ReportDraft(const std::string& title, const std::string& text) {
-  v1::Record r;
-  r.mutable_doc()->set_title(title);
-  r.mutable_doc()->set_document_type("Báo cáo");
-  r.set_text(text);
-  r.mutable_report()->set_period("2023-YTD08");
-  (*r.mutable_report()->mutable_metrics())["petitions_received"] = 14;
-  return r;
-}
 
 class HostilePeerTest : public TreeTest {
  protected:
@@ -157,8 +67,8 @@ class HostilePeerTest : public TreeTest {
     v1::Hello province;
     absl::Status up = WaitFor(
         [&] {
-          link_ = std::make_unique<RawLink>(tree().listen_addr("51"), std::chrono::seconds(120));
-          return link_->Hello(next_ - 1, &province);
+          link_ = std::make_unique<HandLink>(tree().listen_addr("51"), std::chrono::seconds(120));
+          return link_->Hello("522", "51", next_ - 1, &province);
         },
         milliseconds(20000), "the province accepting 522's link");
     ASSERT_TRUE(up.ok()) << up;
@@ -170,7 +80,7 @@ class HostilePeerTest : public TreeTest {
   void SendAcked(const std::vector<v1::Record>& records) {
     ASSERT_TRUE(link_->Send(next_, records));
     next_ += records.size();
-    ASSERT_TRUE(link_->ReadUntilAck(next_ - 1)) << "no acknowledgement of the batch";
+    ASSERT_TRUE(link_->ReadUntil(next_ - 1)) << "no acknowledgement of the batch";
   }
 
   // A valid, new report of 522 (next record number), signed by 522.
@@ -210,7 +120,7 @@ class HostilePeerTest : public TreeTest {
   SignedOrigin district_{"522", "51", v1::LEVEL_DISTRICT};
   SignedOrigin district527_{"527", "51", v1::LEVEL_DISTRICT};
   SignedOrigin commune21580_{"21580", "527", v1::LEVEL_COMMUNE};
-  std::unique_ptr<RawLink> link_;
+  std::unique_ptr<HandLink> link_;
   uint64_t next_ = 1;  // 522's next outbox position
   uint64_t n_ = 1;     // 522's last record number used (522:1 is its unit)
 };
@@ -290,7 +200,7 @@ TEST_F(HostilePeerTest, OversizedBatchesAreRefusedWholeAndTheLinkReset) {
   for (int i = 0; i < 5000; ++i) many.push_back(Honest(absl::StrCat("Báo cáo số ", i)));
   const uint64_t before = Refused("oversized");
   ASSERT_TRUE(link_->Send(next_, many));
-  EXPECT_FALSE(link_->ReadUntilAck(next_ + many.size() - 1)) << "oversized batch acknowledged";
+  EXPECT_FALSE(link_->ReadUntil(next_ + many.size() - 1)) << "oversized batch acknowledged";
   EXPECT_EQ(Refused("oversized"), before + many.size());
   std::string why;
   EXPECT_FALSE(tree().Find("51", absl::StrCat("522:", first_n), &why).has_value());
@@ -310,10 +220,10 @@ TEST_F(HostilePeerTest, OversizedBatchesAreRefusedWholeAndTheLinkReset) {
     big.push_back(district_.Version(
         ReportDraft(absl::StrCat("Phụ lục ", i), std::string(230 << 10, 'a' + i % 26)), ++n_));
   }
-  ASSERT_GT(RawLink::BatchOf(next_, big).ByteSizeLong(), size_t{8} << 20);
+  ASSERT_GT(HandLink::BatchOf(next_, big).ByteSizeLong(), size_t{8} << 20);
   const uint64_t before_big = Refused("oversized");
   ASSERT_TRUE(link_->Send(next_, big));
-  EXPECT_FALSE(link_->ReadUntilAck(next_ + big.size() - 1)) << "oversized batch acknowledged";
+  EXPECT_FALSE(link_->ReadUntil(next_ + big.size() - 1)) << "oversized batch acknowledged";
   EXPECT_EQ(Refused("oversized"), before_big + big.size());
   EXPECT_FALSE(tree().Find("51", absl::StrCat("522:", big_first), &why).has_value());
 
@@ -326,7 +236,7 @@ TEST_F(HostilePeerTest, OversizedBatchesAreRefusedWholeAndTheLinkReset) {
   Connect();
   ASSERT_FALSE(HasFatalFailure());
   (void)link_->Send(next_, huge);
-  EXPECT_FALSE(link_->ReadUntilAck(next_ + huge.size() - 1)) << "huge message acknowledged";
+  EXPECT_FALSE(link_->ReadUntil(next_ + huge.size() - 1)) << "huge message acknowledged";
   EXPECT_FALSE(tree().Find("51", huge.front().id(), &why).has_value());
 
   Connect();
@@ -341,7 +251,7 @@ TEST_F(HostilePeerTest, TextThatIsNotUtf8IsNotApplied) {
   const std::string invalid = std::string("\xff\xfe\xc0\x80 kh\xf4ng h\xe1 l\xe1.......", 20);
   ASSERT_EQ(invalid.size(), placeholder.size());
   v1::Record bad = district_.Version(ReportDraft("Báo cáo hỏng mã", placeholder), ++n_);
-  std::string bytes = RawLink::BatchOf(next_, {bad}).SerializeAsString();
+  std::string bytes = HandLink::BatchOf(next_, {bad}).SerializeAsString();
   size_t at = bytes.find(placeholder);
   ASSERT_NE(at, std::string::npos);
   bytes.replace(at, placeholder.size(), invalid);
@@ -351,7 +261,7 @@ TEST_F(HostilePeerTest, TextThatIsNotUtf8IsNotApplied) {
   const uint64_t before = Refused("invalid");
   ASSERT_TRUE(link_->WriteRaw(bytes));
   std::string why;
-  if (link_->ReadUntilAck(next_)) {
+  if (link_->ReadUntil(next_)) {
     // Parsed after all: validation must have refused it.
     ++next_;
     EXPECT_EQ(Refused("invalid"), before + 1);

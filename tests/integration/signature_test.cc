@@ -23,6 +23,7 @@
 #include "node/core/serialize.h"
 #include "node/crypto/ed25519.h"
 #include "node/crypto/key_verifier.h"
+#include "hand_link.h"
 #include "node_test.h"
 #include "signed_origin.h"
 #include "tree_harness.h"
@@ -30,82 +31,9 @@
 namespace council::itest {
 namespace {
 
-using Stream = grpc::ClientReaderWriter<v1::LinkMessage, v1::LinkMessage>;
 
 // The child end of a Sync link, driven by hand.
-class HandLink {
- public:
-  HandLink(const std::string& address, std::chrono::seconds deadline)
-      : stub_(v1::Sync::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))) {
-    ctx_.set_deadline(std::chrono::system_clock::now() + deadline);
-    stream_ = stub_->Link(&ctx_);
-  }
-  ~HandLink() {
-    ctx_.TryCancel();
-    (void)stream_->Finish();
-  }
 
-  // Sends our Hello as `unit` under `parent` with `head` records for it, and
-  // reads the parent's Hello.
-  bool Hello(const std::string& unit, const std::string& parent, uint64_t head, v1::Hello* reply) {
-    v1::LinkMessage hello;
-    hello.mutable_hello()->set_protocol(1);
-    hello.mutable_hello()->set_unit(unit);
-    hello.mutable_hello()->set_level(v1::LEVEL_DISTRICT);
-    hello.mutable_hello()->set_name("HĐND huyện Ba Tơ");
-    hello.mutable_hello()->set_parent_unit(parent);
-    hello.mutable_hello()->set_head(head);
-    v1::LinkMessage answer;
-    if (!stream_->Write(hello) || !stream_->Read(&answer) || !answer.has_hello()) return false;
-    *reply = answer.hello();
-    return true;
-  }
-
-  // Sends outbox positions [first, first + records.size() - 1].
-  bool Send(uint64_t first, const std::vector<v1::Record>& records) {
-    v1::LinkMessage msg;
-    v1::Batch* b = msg.mutable_batch();
-    b->set_first(first);
-    b->set_last(first + records.size() - 1);
-    b->set_head(b->last());
-    for (const v1::Record& r : records) *b->add_records() = r;
-    return stream_->Write(msg);
-  }
-
-  // Reads until the parent acknowledges `through` (true) or `until(received)`
-  // holds, acknowledging every batch it sends and keeping its records.
-  bool ReadUntil(uint64_t through, const std::function<bool()>& until = nullptr) {
-    v1::LinkMessage msg;
-    while (stream_->Read(&msg)) {
-      if (msg.has_ack() && msg.ack().through() >= through && through > 0) return true;
-      if (!msg.has_batch()) continue;
-      for (const v1::Record& r : msg.batch().records()) received_.push_back(r);
-      v1::LinkMessage ack;
-      ack.mutable_ack()->set_through(msg.batch().last());
-      if (!stream_->Write(ack)) return false;
-      if (until && until()) return true;
-    }
-    return false;
-  }
-
-  const std::vector<v1::Record>& received() const { return received_; }
-
- private:
-  std::unique_ptr<v1::Sync::Stub> stub_;
-  grpc::ClientContext ctx_;
-  std::unique_ptr<Stream> stream_;
-  std::vector<v1::Record> received_;
-};
-
-v1::Record ReportDraft(const std::string& title, const std::string& text) {
-  v1::Record r;
-  r.mutable_doc()->set_title(title);
-  r.mutable_doc()->set_document_type("Báo cáo");
-  r.set_text(text);
-  r.mutable_report()->set_period("2023-YTD08");
-  (*r.mutable_report()->mutable_metrics())["petitions_received"] = 14;
-  return r;
-}
 
 class SignatureTest : public TreeTest {};
 
