@@ -4,6 +4,10 @@
 // with its cursor (Z). A crash loses nothing: the indexer resumes after the
 // last cursor it committed, and indexing a version twice writes the same
 // rows.
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -20,6 +24,7 @@
 namespace council::store {
 namespace {
 
+constexpr int kIndexerNice = 10;
 constexpr size_t kIndexBatch = 4096;  // more records per block: fewer, longer posting rows
 
 std::string Be64(uint64_t v) {
@@ -105,6 +110,10 @@ absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::strin
 }
 
 void Store::IndexLoop() {
+  // Replication first, derived views after: the indexer yields the CPU to
+  // applying and relaying records, and catches up when they idle (search
+  // waits for it). Best effort: a failure leaves the default priority.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kIndexerNice);
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);

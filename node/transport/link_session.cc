@@ -164,7 +164,7 @@ void LinkSession::Refuse(const std::string& reason, uint64_t count, const std::s
   app::Log("warn", "record_refused", {{"peer", peer_}, {"reason", reason}, {"detail", detail}});
 }
 
-bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
+bool LinkSession::HandleBatch(v1::Batch& batch, std::string* error) {
   // Receiver-side limits first: an oversized batch is refused whole, before
   // anything of it is looked at, and the link is reset without an ack.
   const size_t records = static_cast<size_t>(batch.records_size());
@@ -199,18 +199,19 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
   return Send(ack);
 }
 
-bool LinkSession::Apply(const v1::Batch& batch, uint64_t inbound_cursor, std::string* error) {
+bool LinkSession::Apply(v1::Batch& batch, uint64_t inbound_cursor, std::string* error) {
   store::WriteRequest req;
   req.from = peer_;
   req.inbound_cursor = inbound_cursor;
   req.wall_ms = node_->NowMillis();
-  for (const v1::Record& r : batch.records()) {
+  req.versions.reserve(batch.records_size());
+  for (v1::Record& r : *batch.mutable_records()) {
     absl::Status valid = core::ValidateComplete(r);
     if (!valid.ok()) {
       Refuse("invalid", 1, absl::StrCat("record ", r.id(), ": ", valid.message()));
       continue;
     }
-    req.versions.push_back(r);
+    req.versions.push_back(std::move(r));  // the batch is not used after this
   }
   absl::StatusOr<store::WriteResult> written = node_->Commit(std::move(req));
   if (!written.ok()) {
@@ -226,7 +227,7 @@ bool LinkSession::Apply(const v1::Batch& batch, uint64_t inbound_cursor, std::st
   return true;
 }
 
-bool LinkSession::HandleOwnLog(const v1::Batch& batch, std::string* error) {
+bool LinkSession::HandleOwnLog(v1::Batch& batch, std::string* error) {
   const std::string& self = node_->identity().unit();
   if (peer_ != node_->identity().parent_unit()) {
     *error = "own_log batch from a child: only the parent returns this node's own log";
@@ -250,8 +251,9 @@ std::string LinkSession::ReceiveLoop() {
     int64_t now = node_->NowMillis();
     node_->metrics().BytesReceived(peer_, msg.ByteSizeLong());
     if (msg.has_batch()) {
-      if (!HandleBatch(msg.batch(), &error)) return error.empty() ? "stream closed" : error;
-      node_->links().Exchanged(peer_, msg.batch().head(), now);
+      const uint64_t head = msg.batch().head();
+      if (!HandleBatch(*msg.mutable_batch(), &error)) return error.empty() ? "stream closed" : error;
+      node_->links().Exchanged(peer_, head, now);
     } else if (msg.has_ack()) {
       {
         std::lock_guard<std::mutex> lock(mu_);

@@ -65,12 +65,13 @@ class LinkSession {
  private:
   void SendLoop();
   std::string ReceiveLoop();
-  bool HandleBatch(const v1::Batch& batch, std::string* error);
+  // Takes the batch's records (moves them out).
+  bool HandleBatch(v1::Batch& batch, std::string* error);
   // A batch of the parent's return of this node's own log (sync.proto).
-  bool HandleOwnLog(const v1::Batch& batch, std::string* error);
+  bool HandleOwnLog(v1::Batch& batch, std::string* error);
   // Commits the batch's valid records from the peer, counting refusals;
   // `inbound_cursor` 0 leaves the cursor as it is.
-  bool Apply(const v1::Batch& batch, uint64_t inbound_cursor, std::string* error);
+  bool Apply(v1::Batch& batch, uint64_t inbound_cursor, std::string* error);
   bool Send(const v1::LinkMessage& msg);
   // Counts and logs records of the peer's batch that were not applied.
   void Refuse(const std::string& reason, uint64_t count, const std::string& detail);
