@@ -103,10 +103,19 @@ absl::Status Store::LoadState() {
     unit_ids.push_back(keys::RecordIdFromKeyTail(View(it->key())));
   }
   it.reset();
-  core::UnitTree tree;
+  std::vector<v1::Record> units;
   for (const std::string& id : unit_ids) {
     ASSIGN_OR_RETURN(v1::Record r, Get(id));
-    tree.Upsert(r);
+    units.push_back(std::move(r));
+  }
+  // In id order a reorganisation may come before the records that make its
+  // author an ancestor of the unit it places (unit_tree.h): take them all
+  // again until nothing changes (a chain of placements needs one pass each).
+  core::UnitTree tree;
+  for (int pass = 0; pass <= core::UnitTree::kMaxDepth; ++pass) {
+    bool changed = false;
+    for (const v1::Record& r : units) changed = tree.Upsert(r) || changed;
+    if (!changed && pass > 0) break;
   }
   tree_ = std::make_shared<const core::UnitTree>(std::move(tree));
   // The clock must not run behind anything this node stamped before a restart.

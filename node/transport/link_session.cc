@@ -94,7 +94,10 @@ bool LinkSession::Send(const v1::LinkMessage& msg) {
 
 std::string LinkSession::Run(const v1::Hello& peer_hello) {
   const uint64_t peer_has = peer_hello.have();
-  if (uint64_t head = store_.OutboxHead(peer_); peer_has > head) {
+  if (uint64_t head = store_.OutboxHead(peer_); peer_has > head + kMaxOutboxRaise) {
+    return absl::StrCat("peer claims to hold position ", peer_has, " of this node's outbox for it, "
+                        "far beyond its end (", head, "); refusing the link");
+  } else if (peer_has > head) {
     // This node lost the end of its outbox (restored from a backup): the
     // peer holds positions this node would otherwise hand out again.
     app::Log("warn", "outbox_raised", {{"peer", peer_}, {"from", absl::StrCat(head)},

@@ -42,6 +42,9 @@ class LinkSession {
   static constexpr size_t kMaxBatchRecords = 512;
   static constexpr size_t kMaxBatchBytes = 4 << 20;
   static constexpr size_t kMaxInFlight = 8;
+  // How far a peer's `have` may lie past this node's outbox head (a restore
+  // from an old backup) before the link is refused as nonsense.
+  static constexpr uint64_t kMaxOutboxRaise = uint64_t{1} << 40;
   // What a receiver takes from a peer in one Batch: more records, or more
   // serialized bytes, and the whole batch is refused ("oversized"), nothing
   // of it applied or acknowledged, and the link reset. Twice what an honest

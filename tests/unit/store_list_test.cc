@@ -202,3 +202,32 @@ TEST_F(StoreTest, SearchIndexFollowsWritesAmendmentsAndRestarts) {
 
 }  // namespace
 }  // namespace council::store::test
+
+namespace council::store::test {
+namespace {
+
+v1::Record UnitAt(const std::string& id, const std::string& parent, v1::Level level,
+                  const std::string& origin, uint64_t n, uint64_t hlc) {
+  v1::Record d = UnitDraft(id);
+  d.mutable_unit()->set_parent(parent);
+  d.mutable_unit()->set_level(level);
+  return Complete(d, origin, n, n, 1, hlc);
+}
+
+TEST_F(StoreTest, ReorganisationSurvivesARestartWhateverTheIdOrder) {
+  // "51:2" (the province moving commune 61001) sorts before "61001:1" (the
+  // commune's own record): reloading in id order must still place it.
+  v1::Record move = UnitAt("61001", "527", v1::LEVEL_COMMUNE, "51", 2, 9ull << 40);
+  move.mutable_unit()->set_reorganisation(true);
+  ASSERT_TRUE(Apply({UnitAt("51", "", v1::LEVEL_PROVINCE, "51", 1, 1ull << 40),
+                     UnitAt("522", "51", v1::LEVEL_DISTRICT, "522", 1, 2ull << 40),
+                     UnitAt("527", "51", v1::LEVEL_DISTRICT, "527", 1, 2ull << 40),
+                     UnitAt("61001", "522", v1::LEVEL_COMMUNE, "61001", 1, 3ull << 40), move})
+                  .ok());
+  ASSERT_EQ(store_->Tree().ParentOf("61001"), "527");
+  Reopen();
+  EXPECT_EQ(store_->Tree().ParentOf("61001"), "527");
+}
+
+}  // namespace
+}  // namespace council::store::test
