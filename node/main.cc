@@ -227,14 +227,7 @@ int main(int argc, char** argv) {
       "           [--admin-token-file FILE] [--recover-from-parent]\n"
       "  councild restore --from BACKUP_DIR --data-dir DIR\n"
       "           restore a backup (councilctl backup create) into a new data directory");
-  // Flags are documented as --data-dir; Abseil names them data_dir.
-  std::vector<std::string> args(argv, argv + argc);
-  for (std::string& a : args) {
-    if (a.rfind("--", 0) != 0) continue;
-    for (size_t i = 2; i < a.size() && a[i] != '='; ++i) {
-      if (a[i] == '-') a[i] = '_';
-    }
-  }
+  std::vector<std::string> args = council::app::UnderscoreFlagNames(argc, argv);
   std::vector<char*> argp;
   for (std::string& a : args) argp.push_back(a.data());
   const bool restore = argp.size() > 1 && std::string(argp[1]) == "restore";

@@ -43,6 +43,17 @@ absl::StatusOr<v1::NodeConfig> LoadConfigFile(const std::string& path) {
   return config;
 }
 
+std::vector<std::string> UnderscoreFlagNames(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (std::string& a : args) {
+    if (a.rfind("--", 0) != 0) continue;
+    for (size_t i = 2; i < a.size() && a[i] != '='; ++i) {
+      if (a[i] == '-') a[i] = '_';
+    }
+  }
+  return args;
+}
+
 void MergeConfig(const v1::NodeConfig& overrides, v1::NodeConfig* base) {
   const auto* refl = overrides.GetReflection();
   std::vector<const google::protobuf::FieldDescriptor*> fields;

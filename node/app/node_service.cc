@@ -26,6 +26,8 @@ int64_t SystemClockMillis() {
 
 namespace {
 
+constexpr size_t kRequeueChunk = 4096;  // records per commit when re-homing
+
 // The identity to run with: the stored one, checked against and updated by
 // the configuration, or a new one from the configuration.
 absl::StatusOr<v1::NodeIdentity> ResolveIdentity(const std::optional<v1::NodeIdentity>& stored,
@@ -157,16 +159,24 @@ absl::Status NodeService::SendWhatTheNewParentLacks(const v1::Hello& hello) {
   size_t sent = 0;
   store::WriteRequest req;
   req.outbox_peer = parent;
+  // In commits of bounded size: a district's subtree may lack a lot.
+  auto flush = [&]() -> absl::Status {
+    sent += req.requeue.size();
+    RETURN_IF_ERROR(Commit(std::move(req)).status());
+    req = store::WriteRequest();
+    req.outbox_peer = parent;
+    return absl::OkStatus();
+  };
   for (const std::string& origin : core::SubtreeUnits(store_->Tree(), identity_.unit())) {
     auto held = hello.subtree_heads().find(origin);
     uint64_t from = held == hello.subtree_heads().end() ? 0 : held->second;
     for (uint64_t seq = from + 1, last = store_->OriginMax(origin); seq <= last; ++seq) {
       absl::StatusOr<v1::Record> rec = store_->GetVersion(origin, seq);
       if (rec.ok()) req.requeue.push_back(*std::move(rec));
+      if (req.requeue.size() == kRequeueChunk) RETURN_IF_ERROR(flush());
     }
   }
-  sent = req.requeue.size();
-  RETURN_IF_ERROR(Commit(std::move(req)).status());
+  RETURN_IF_ERROR(flush());
   RETURN_IF_ERROR(store_->SetPendingRehome(std::nullopt));
   Log("info", "rehome_sent", {{"old_parent", *old_parent}, {"new_parent", parent},
                               {"records", absl::StrCat(sent)}});

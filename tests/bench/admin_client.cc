@@ -48,47 +48,41 @@ void AdminClient::Prepare(grpc::ClientContext* context, std::chrono::millisecond
   context->AddMetadata("authorization", "Bearer " + token_);
 }
 
-absl::StatusOr<v1::StatusReply> AdminClient::Status(std::chrono::milliseconds timeout) {
+template <typename Request, typename Reply>
+absl::StatusOr<Reply> AdminClient::Call(
+    grpc::Status (v1::Admin::Stub::*method)(grpc::ClientContext*, const Request&, Reply*),
+    const Request& request, std::chrono::milliseconds timeout) {
   grpc::ClientContext context;
   Prepare(&context, timeout);
-  v1::StatusReply reply;
-  absl::Status s = FromGrpc(stub_->Status(&context, v1::StatusRequest(), &reply));
+  Reply reply;
+  absl::Status s = FromGrpc((stub_.get()->*method)(&context, request, &reply));
   if (!s.ok()) return s;
   return reply;
+}
+
+absl::StatusOr<v1::StatusReply> AdminClient::Status(std::chrono::milliseconds timeout) {
+  return Call(&v1::Admin::Stub::Status, v1::StatusRequest(), timeout);
 }
 
 absl::StatusOr<v1::Record> AdminClient::Put(const v1::Record& record,
                                             std::chrono::milliseconds timeout) {
-  grpc::ClientContext context;
-  Prepare(&context, timeout);
   v1::PutRequest req;
   *req.mutable_record() = record;
-  v1::PutReply reply;
-  absl::Status s = FromGrpc(stub_->Put(&context, req, &reply));
-  if (!s.ok()) return s;
-  return std::move(*reply.mutable_record());
+  absl::StatusOr<v1::PutReply> reply = Call(&v1::Admin::Stub::Put, req, timeout);
+  if (!reply.ok()) return reply.status();
+  return std::move(*reply->mutable_record());
 }
 
 absl::StatusOr<v1::ImportReply> AdminClient::Import(const v1::ImportRequest& request,
                                                     std::chrono::milliseconds timeout) {
-  grpc::ClientContext context;
-  Prepare(&context, timeout);
-  v1::ImportReply reply;
-  absl::Status s = FromGrpc(stub_->Import(&context, request, &reply));
-  if (!s.ok()) return s;
-  return reply;
+  return Call(&v1::Admin::Stub::Import, request, timeout);
 }
 
 absl::StatusOr<v1::Record> AdminClient::Get(const std::string& id,
                                             std::chrono::milliseconds timeout) {
-  grpc::ClientContext context;
-  Prepare(&context, timeout);
   v1::GetRequest req;
   req.set_id(id);
-  v1::Record reply;
-  absl::Status s = FromGrpc(stub_->Get(&context, req, &reply));
-  if (!s.ok()) return s;
-  return reply;
+  return Call(&v1::Admin::Stub::Get, req, timeout);
 }
 
 uint64_t CountOf(const v1::StatusReply& status, const std::string& kind) {

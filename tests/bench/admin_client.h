@@ -40,6 +40,11 @@ class AdminClient {
  private:
   AdminClient(std::shared_ptr<grpc::Channel> channel, std::string token);
   void Prepare(grpc::ClientContext* context, std::chrono::milliseconds timeout) const;
+  // One unary call with the credential and `timeout`.
+  template <typename Request, typename Reply>
+  absl::StatusOr<Reply> Call(
+      grpc::Status (v1::Admin::Stub::*method)(grpc::ClientContext*, const Request&, Reply*),
+      const Request& request, std::chrono::milliseconds timeout);
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Admin::Stub> stub_;

@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "harness.h"
+#include "node/app/config.h"
 #include "tests/bench/figures.h"
 #include "tests/bench/scenarios.h"
 
@@ -158,14 +159,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "benchmarks of issue #6 with real councild processes (TLS, signed records).\n"
       "  council_bench [--records N] [--small] [--write-md BENCHMARKS.md] [--port-base 7800]");
-  // Flags are documented as --write-md; Abseil names them write_md.
-  std::vector<std::string> args(argv, argv + argc);
-  for (std::string& a : args) {
-    if (a.rfind("--", 0) != 0) continue;
-    for (size_t i = 2; i < a.size() && a[i] != '='; ++i) {
-      if (a[i] == '-') a[i] = '_';
-    }
-  }
+  std::vector<std::string> args = council::app::UnderscoreFlagNames(argc, argv);
   std::vector<char*> argp;
   for (std::string& a : args) argp.push_back(a.data());
   std::vector<char*> rest = absl::ParseCommandLine(argc, argp.data());
