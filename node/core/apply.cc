@@ -45,11 +45,11 @@ absl::Status BackfillUnit(ApplyTarget& target, const std::string& unit, const st
 
 // Stages a version known to be newer than `prev`, with everything it implies.
 absl::Status Stage(ApplyTarget& target, const v1::Record& rec, const v1::Record* prev,
-                   const std::string& from, const ApplyContext& ctx) {
-  target.StoreVersion(rec, prev);
+                   const std::string& from, const ApplyContext& ctx, EncodedVersion encoded) {
   if (rec.seq() > target.Head(rec.origin()).seq) {
-    target.StoreHead(rec.origin(), {rec.seq(), VersionDigest(rec)});
+    target.StoreHead(rec.origin(), {rec.seq(), std::move(encoded.digest)});
   }
+  target.StoreVersion(rec, prev, std::move(encoded.bytes));
   bool placed = false;  // a unit newly known, or under a new parent
   std::string old_path;  // the child that led to a moved unit before
   if (rec.has_unit()) {
@@ -122,13 +122,14 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
     }
     SignRecord(rec, *ctx.signer);
   }
-  RETURN_IF_ERROR(Stage(target, rec, current ? &*current : nullptr, "", ctx));
+  RETURN_IF_ERROR(Stage(target, rec, current ? &*current : nullptr, "", ctx, EncodeVersion(rec)));
   return rec;
 }
 
 absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
                                            const std::string& from, const ApplyContext& ctx,
-                                           std::string* why, bool proven) {
+                                           std::string* why, bool proven,
+                                           EncodedVersion* encoded) {
   auto refuse = [&](const absl::Status& why_not) {
     if (why != nullptr) *why = std::string(why_not.message());
     return ApplyDecision::kRejected;
@@ -151,7 +152,8 @@ absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record
     }
   }
   ctx.clock->Observe(rec.hlc());
-  RETURN_IF_ERROR(Stage(target, rec, current ? &*current : nullptr, from, ctx));
+  RETURN_IF_ERROR(Stage(target, rec, current ? &*current : nullptr, from, ctx,
+                        encoded != nullptr ? std::move(*encoded) : EncodeVersion(rec)));
   return d;
 }
 

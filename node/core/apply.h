@@ -33,8 +33,9 @@ class ApplyTarget {
   virtual OriginHead Head(const std::string& origin) = 0;
   virtual const UnitTree& Tree() = 0;
   // Stages `rec` as the current version of its record, replacing `prev`
-  // (nullptr for a new record): log entry, indexes, counters.
-  virtual void StoreVersion(const v1::Record& rec, const v1::Record* prev) = 0;
+  // (nullptr for a new record): log entry, indexes, counters. `bytes` is
+  // CanonicalBytes(rec).
+  virtual void StoreVersion(const v1::Record& rec, const v1::Record* prev, std::string bytes) = 0;
   // Stages the new head of `origin`'s log.
   virtual void StoreHead(const std::string& origin, const OriginHead& head) = 0;
   // Stages a change of the unit tree.
@@ -89,10 +90,14 @@ absl::StatusOr<v1::Record> ApplyLocalDraft(ApplyTarget& target, const v1::Record
 // ProveByChain proved it). Those give kRejected, with the reason in `*why`
 // if given; RefusalReason(*why) tells them apart. Duplicates and stale
 // versions are not verified: they change nothing.
+// `encoded`, if given, is EncodeVersion(rec) (computed once per version by
+// the caller, who also needed it for ProveByChain); it is moved from when
+// the version is staged.
 // REQUIRES: ValidateComplete(rec) is OK.
 absl::StatusOr<ApplyDecision> ApplyVersion(ApplyTarget& target, const v1::Record& rec,
                                            const std::string& from, const ApplyContext& ctx,
-                                           std::string* why = nullptr, bool proven = false);
+                                           std::string* why = nullptr, bool proven = false,
+                                           EncodedVersion* encoded = nullptr);
 
 // The draft of this node's automatic "received" update for `directive`.
 v1::Record ReceiptDraft(const v1::Record& directive);

@@ -10,15 +10,25 @@
 
 namespace council::core {
 
-std::string VersionDigest(const v1::Record& rec) {
-  std::string bytes = CanonicalBytes(rec);
-  std::string out(kDigestSize, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         reinterpret_cast<unsigned char*>(out.data()));
-  return out;
+EncodedVersion EncodeVersion(const v1::Record& rec) {
+  EncodedVersion e{CanonicalBytes(rec), std::string(kDigestSize, '\0')};
+  SHA256(reinterpret_cast<const unsigned char*>(e.bytes.data()), e.bytes.size(),
+         reinterpret_cast<unsigned char*>(e.digest.data()));
+  return e;
 }
 
+std::string VersionDigest(const v1::Record& rec) { return EncodeVersion(rec).digest; }
+
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitTree& tree,
+                               const KeyVerifier& verifier) {
+  std::vector<EncodedVersion> encoded;
+  encoded.reserve(batch.size());
+  for (const v1::Record& rec : batch) encoded.push_back(EncodeVersion(rec));
+  return ProveByChain(batch, encoded, tree, verifier);
+}
+
+std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
+                               const std::vector<EncodedVersion>& encoded, const UnitTree& tree,
                                const KeyVerifier& verifier) {
   const size_t n = batch.size();
   std::vector<bool> proven(n, false);
@@ -32,7 +42,7 @@ std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitT
       const v1::Record& prev = batch[it->second];
       bool prev_own_unit = prev.has_unit() && prev.unit().id() == prev.origin();
       if (!prev_own_unit && rec.seq() == prev.seq() + 1 && rec.chain_prev().size() == kDigestSize &&
-          rec.chain_prev() == VersionDigest(prev)) {
+          rec.chain_prev() == encoded[it->second].digest) {
         next[it->second] = i;
       }
     }

@@ -46,6 +46,14 @@ struct OriginHead {
 
 inline constexpr size_t kDigestSize = 32;
 
+// A version as stored and chained: its CanonicalBytes (signature included)
+// and their SHA-256. A node encodes each version it applies once.
+struct EncodedVersion {
+  std::string bytes;
+  std::string digest;
+};
+EncodedVersion EncodeVersion(const v1::Record& rec);
+
 // SHA-256 of CanonicalBytes(rec), signature included.
 std::string VersionDigest(const v1::Record& rec);
 
@@ -55,6 +63,10 @@ std::string VersionDigest(const v1::Record& rec);
 // signature that verifies with the origin's key as `tree` knows it. The last
 // version of each such run is proven by that signature. Own unit records
 // (which may bind a new key) are never proven here and end a run.
+// `encoded[i]` is EncodeVersion(batch[i]); the overload without computes it.
+std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
+                               const std::vector<EncodedVersion>& encoded, const UnitTree& tree,
+                               const KeyVerifier& verifier);
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitTree& tree,
                                const KeyVerifier& verifier);
 

@@ -82,8 +82,8 @@ std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const 
   return delta;
 }
 
-std::map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
-  std::map<std::string, uint32_t> terms;
+absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
+  absl::flat_hash_map<std::string, uint32_t> terms;
   auto add = [&](const std::string& text, uint32_t weight) {
     for (const std::string& t : Tokenize(text)) terms[t] += weight;
   };

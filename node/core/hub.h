@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "council/v1/hub.pb.h"
 #include "council/v1/record.pb.h"
 #include "council/v1/store.pb.h"
@@ -46,7 +47,7 @@ std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const 
 
 // Search terms of a record, folded, with weights: title 3, abstract and
 // number 2, other text 1, summed over occurrences.
-std::map<std::string, uint32_t> SearchTerms(const v1::Record& r);
+absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r);
 
 }  // namespace council::core
 

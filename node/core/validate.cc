@@ -15,37 +15,55 @@ namespace {
 
 namespace pb = google::protobuf;
 
+// Where ValidateStrings is in the record: rendered ("report.sections[2].text")
+// only for an error, so that a valid record costs no string building.
+struct FieldPath {
+  const FieldPath* parent = nullptr;
+  const pb::FieldDescriptor* field = nullptr;
+  int index = -1;  // -1: not an element of a repeated field
+
+  std::string Render() const {
+    if (field == nullptr) return "";
+    std::string up = parent != nullptr ? parent->Render() : "";
+    std::string out = up.empty() ? field->name() : absl::StrCat(up, ".", field->name());
+    if (index >= 0) absl::StrAppend(&out, "[", index, "]");
+    return out;
+  }
+};
+
+absl::Status CheckString(const FieldPath& at, absl::string_view value) {
+  if (value.size() <= kMaxStringBytes && IsValidUtf8(value)) return absl::OkStatus();
+  return ValidateText(at.Render(), value, kMaxStringBytes);
+}
+
 // Walks every set field: strings must be UTF-8 and bounded, repeated fields
-// bounded. `path` names the field in errors ("report.sections[2].text").
-absl::Status ValidateStrings(const pb::Message& m, const std::string& path) {
+// bounded.
+absl::Status ValidateStrings(const pb::Message& m, const FieldPath& path) {
   const pb::Reflection* refl = m.GetReflection();
   std::vector<const pb::FieldDescriptor*> fields;
   refl->ListFields(m, &fields);
+  std::string scratch;
   for (const pb::FieldDescriptor* f : fields) {
-    std::string name = path.empty() ? f->name() : absl::StrCat(path, ".", f->name());
-    if (f->is_repeated()) {
-      int n = refl->FieldSize(m, f);
-      if (n > kMaxRepeated) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(name, " has more than ", kMaxRepeated, " entries"));
+    const bool is_string = f->type() == pb::FieldDescriptor::TYPE_STRING;
+    const bool is_message = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!f->is_repeated()) {
+      FieldPath at{&path, f};
+      if (is_string) RETURN_IF_ERROR(CheckString(at, refl->GetStringReference(m, f, &scratch)));
+      if (is_message) RETURN_IF_ERROR(ValidateStrings(refl->GetMessage(m, f), at));
+      continue;
+    }
+    const int n = refl->FieldSize(m, f);
+    if (n > kMaxRepeated) {
+      return absl::InvalidArgumentError(absl::StrCat(FieldPath{&path, f}.Render(), " has more than ",
+                                                     kMaxRepeated, " entries"));
+    }
+    for (int i = 0; i < n && (is_string || is_message); ++i) {
+      FieldPath at{&path, f, i};
+      if (is_string) {
+        RETURN_IF_ERROR(CheckString(at, refl->GetRepeatedStringReference(m, f, i, &scratch)));
+      } else {
+        RETURN_IF_ERROR(ValidateStrings(refl->GetRepeatedMessage(m, f, i), at));
       }
-      for (int i = 0; i < n; ++i) {
-        std::string item = absl::StrCat(name, "[", i, "]");
-        if (f->type() == pb::FieldDescriptor::TYPE_STRING) {
-          std::string scratch;
-          RETURN_IF_ERROR(ValidateText(
-              item, refl->GetRepeatedStringReference(m, f, i, &scratch),
-              kMaxStringBytes));
-        } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-          RETURN_IF_ERROR(ValidateStrings(refl->GetRepeatedMessage(m, f, i), item));
-        }
-      }
-    } else if (f->type() == pb::FieldDescriptor::TYPE_STRING) {
-      std::string scratch;
-      RETURN_IF_ERROR(ValidateText(name, refl->GetStringReference(m, f, &scratch),
-                                   kMaxStringBytes));
-    } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-      RETURN_IF_ERROR(ValidateStrings(refl->GetMessage(m, f), name));
     }
   }
   return absl::OkStatus();
@@ -167,7 +185,7 @@ absl::Status ValidateDraft(const v1::Record& r) {
     return absl::InvalidArgumentError(
         absl::StrCat("record is larger than ", kMaxRecordBytes, " bytes"));
   }
-  RETURN_IF_ERROR(ValidateStrings(r, ""));
+  RETURN_IF_ERROR(ValidateStrings(r, FieldPath{}));
   if (NeedsTitle(r)) RETURN_IF_ERROR(Required("title", r.doc().title()));
   if (r.doc().title().size() > kMaxTitleBytes) {
     return absl::InvalidArgumentError(

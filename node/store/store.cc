@@ -1,5 +1,6 @@
 #include "node/store/store.h"
 
+#include <memory>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -12,12 +13,36 @@
 #include "node/store/rocks_status.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 
 namespace council::store {
 
 namespace {
 absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+// The tables whose keys end in a be64 that grows as records arrive (log,
+// pointers, indexes, outboxes, feed): everything before it is the prefix
+// under which RocksDB keeps a memtable insert hint, so a batch of
+// consecutive keys is inserted next to the previous one instead of each
+// searched from the top of the skip list.
+class SequencedKeyPrefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "council.SequencedKeyPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), key.size() - 8);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    if (key.size() <= 8) return false;
+    switch (key[0]) {
+      case keys::kLog: case keys::kCurrent: case keys::kByKind: case keys::kByUnit:
+      case keys::kByPeriod: case keys::kOutbox: case keys::kFeed: case keys::kIndexed:
+        return true;
+      default:
+        return false;
+    }
+  }
+};
 }  // namespace
 
 Store::Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
@@ -50,6 +75,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
                                    rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
                                    rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
                                    rocksdb::kLZ4Compression};
+  // Insert hints work only with one memtable writer at a time; the store
+  // has one group-commit leader, and the indexer's batches are rare.
+  options.memtable_insert_with_hint_prefix_extractor = std::make_shared<SequencedKeyPrefix>();
+  options.allow_concurrent_memtable_write = false;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));

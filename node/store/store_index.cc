@@ -10,6 +10,7 @@
 
 #include <chrono>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "node/core/hub.h"
 #include "node/core/ids.h"
@@ -42,11 +43,15 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     from = index_cursor_;
   }
   rocksdb::WriteBatch batch;
-  std::map<std::string, v1::PostingBlock> blocks;  // token -> this batch's postings
-  std::map<std::string, std::map<std::string, uint32_t>> origin_ids;  // token -> origin -> index
+  struct Block {
+    v1::PostingBlock postings;
+    absl::flat_hash_map<std::string, uint32_t> origin_index;  // origin -> its place in `origins`
+  };
+  absl::flat_hash_map<std::string, Block> blocks;  // token -> this batch's postings
   uint64_t last = from;
   size_t read = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> log_it(db_->NewIterator(rocksdb::ReadOptions()));
   const std::string prefix(1, keys::kFeed);
   for (it->Seek(keys::Feed(from + 1)); it->Valid() && it->key().starts_with(prefix) && read < max;
        it->Next(), ++read) {
@@ -55,13 +60,21 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     std::string origin;
     uint64_t seq = 0;
     if (!keys::ParseLogRef(absl::string_view(it->value().data(), it->value().size()), &origin, &seq)) continue;
-    absl::StatusOr<v1::Record> rec = GetVersion(origin, seq);
-    if (!rec.ok()) continue;
-    absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec->id());
+    // Feed entries mostly follow each other in the log (a batch from a
+    // link is runs of one origin's versions): step the log iterator to the
+    // next entry when it is the one named, seek only when it is not.
+    const std::string log_key = keys::Log(origin, seq);
+    if (log_it->Valid()) log_it->Next();
+    if (!log_it->Valid() || log_it->key() != rocksdb::Slice(log_key)) log_it->Seek(log_key);
+    if (!log_it->Valid() || log_it->key() != rocksdb::Slice(log_key)) continue;
+    v1::Record rec;
+    if (!rec.ParseFromArray(log_it->value().data(), static_cast<int>(log_it->value().size()))) continue;
+    absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
     if (!id.ok()) continue;
-    for (const auto& [token, weight] : core::SearchTerms(*rec)) {
-      v1::PostingBlock& b = blocks[token];
-      auto [at, fresh] = origin_ids[token].try_emplace(id->origin, b.origins_size());
+    for (const auto& [token, weight] : core::SearchTerms(rec)) {
+      Block& block = blocks[token];
+      v1::PostingBlock& b = block.postings;
+      auto [at, fresh] = block.origin_index.try_emplace(id->origin, b.origins_size());
       if (fresh) b.add_origins(id->origin);
       b.add_origin_index(at->second);
       b.add_n(id->seq);
@@ -72,9 +85,10 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
+  RETURN_IF_ERROR(FromRocks(log_it->status(), "reading the log for the search index"));
   if (read == 0) return 0;
   for (const auto& [token, block] : blocks) {
-    batch.Put(keys::PostingBlock(token, last), core::CanonicalBytes(block));
+    batch.Put(keys::PostingBlock(token, last), core::CanonicalBytes(block.postings));
   }
   batch.Put(keys::IndexCursor(), Be64(last));
   RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing the search index"));

@@ -45,11 +45,12 @@ struct Store::Writer {
 
 
 
-void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev) {
+void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev, std::string bytes) {
   absl::StatusOr<core::RecordIdParts> parsed = core::ParseRecordId(rec.id());
   const core::RecordIdParts& id = *parsed;  // REQUIRES of ApplyVersion: the id is valid
   const std::string kind = core::KindName(rec);
-  g_->Put(keys::Log(rec.origin(), rec.seq()), core::CanonicalBytes(rec));
+  g_->current[rec.id()] = bytes;
+  g_->Put(keys::Log(rec.origin(), rec.seq()), std::move(bytes));
   g_->Put(keys::Current(id.origin, id.seq), Be64(rec.seq()));
   if (prev == nullptr) {
     g_->Put(keys::ByKind(kind, id.origin, id.seq), "");
@@ -66,7 +67,6 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev) 
   uint64_t feed = FeedHead() + 1;  // for the search indexer
   g_->Put(keys::Feed(feed), keys::LogRef(rec.origin(), rec.seq()));
   g_->feed_head = feed;
-  g_->current[rec.id()] = rec;
 }
 
 absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
@@ -83,15 +83,19 @@ absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
     ASSIGN_OR_RETURN(v1::Record rec, core::ApplyLocalDraft(target, draft, ctx));
     result.drafts.push_back(std::move(rec));
   }
-  // One signature check per run of an origin's consecutive versions.
-  std::vector<bool> proven = verifier_ == nullptr
-                                 ? std::vector<bool>(req.versions.size(), false)
-                                 : core::ProveByChain(req.versions, target.Tree(), *verifier_);
+  // Each version encoded once (stored bytes, chain digest); one signature
+  // check per run of an origin's consecutive versions.
+  std::vector<core::EncodedVersion> encoded;
+  encoded.reserve(req.versions.size());
+  for (const v1::Record& rec : req.versions) encoded.push_back(core::EncodeVersion(rec));
+  std::vector<bool> proven =
+      verifier_ == nullptr ? std::vector<bool>(req.versions.size(), false)
+                           : core::ProveByChain(req.versions, encoded, target.Tree(), *verifier_);
   for (size_t i = 0; i < req.versions.size(); ++i) {
     const v1::Record& rec = req.versions[i];
     std::string why;
     ASSIGN_OR_RETURN(core::ApplyDecision d,
-                     core::ApplyVersion(target, rec, req.from, ctx, &why, proven[i]));
+                     core::ApplyVersion(target, rec, req.from, ctx, &why, proven[i], &encoded[i]));
     switch (d) {
       case core::ApplyDecision::kApply:
         result.version_outcomes.push_back(Outcome::kApplied);

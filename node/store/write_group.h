@@ -31,7 +31,9 @@ auto FindIn(const Map& m, const Key& k) -> std::optional<typename Map::mapped_ty
 struct Store::Group {
   const Group* parent = nullptr;
   std::vector<std::pair<std::string, std::optional<std::string>>> ops;  // nullopt: delete
-  std::map<std::string, v1::Record> current;   // id -> staged current version
+  // id -> CanonicalBytes of the staged current version: a copy of the bytes
+  // costs less than a copy of the message, and few are ever looked up.
+  std::map<std::string, std::string> current;
   std::map<std::string, int64_t> count_delta;  // kind -> change
   std::map<std::string, core::OriginHead> origins;  // origin -> staged head
   std::map<std::string, uint64_t> heads;       // peer -> staged outbox head
@@ -76,7 +78,11 @@ class Store::Target : public core::ApplyTarget {
   Target(Store* store, Group* g) : store_(store), g_(g) {}
 
   absl::StatusOr<std::optional<v1::Record>> Current(const std::string& id) override {
-    if (auto staged = g_->Lookup(&Group::current, id)) return *staged;
+    if (auto staged = g_->Lookup(&Group::current, id)) {
+      v1::Record rec;
+      if (!rec.ParseFromString(*staged)) return absl::InternalError("staged record " + id + " unreadable");
+      return rec;
+    }
     absl::StatusOr<v1::Record> rec = store_->Get(id);
     if (absl::IsNotFound(rec.status())) return std::nullopt;
     if (!rec.ok()) return rec.status();
@@ -95,7 +101,7 @@ class Store::Target : public core::ApplyTarget {
     return *committed_tree_;
   }
   void StoreTree(const core::UnitTree& tree) override { g_->tree = tree; }
-  void StoreVersion(const v1::Record& rec, const v1::Record* prev) override;
+  void StoreVersion(const v1::Record& rec, const v1::Record* prev, std::string bytes) override;
   void AppendOutbox(const std::string& peer, const v1::Record& rec) override {
     uint64_t pos = HeadOf(peer) + 1;
     g_->Put(keys::Outbox(peer, pos), keys::LogRef(rec.origin(), rec.seq()));
@@ -111,8 +117,11 @@ class Store::Target : public core::ApplyTarget {
                              const std::function<void(const v1::Record&)>& fn) override {
     std::set<std::string> staged;
     for (const Group* g = g_; g != nullptr; g = g->parent) {
-      for (const auto& [id, r] : g->current) {
-        if (core::KindName(r) == kind && staged.insert(id).second) fn(r);
+      for (const auto& [id, bytes] : g->current) {
+        v1::Record r;
+        if (!staged.insert(id).second) continue;
+        if (!r.ParseFromString(bytes)) return absl::InternalError("staged record " + id + " unreadable");
+        if (core::KindName(r) == kind) fn(r);
       }
     }
     return store_->List({kind, "", "", "", 0}, [&](const v1::Record& r) {

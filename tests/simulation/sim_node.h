@@ -34,7 +34,7 @@ class SimNode : public core::ApplyTarget {
     heads_[origin] = head;
   }
   const core::UnitTree& Tree() override { return tree_; }
-  void StoreVersion(const v1::Record& rec, const v1::Record*) override {
+  void StoreVersion(const v1::Record& rec, const v1::Record*, std::string) override {
     ++applied_[{rec.id(), rec.version()}];
     current_[rec.id()] = rec;
   }
