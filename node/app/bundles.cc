@@ -81,7 +81,7 @@ absl::Status ExportBundle(NodeService& node, const std::string& requested,
           absl::StrCat("position ", next, " of the outbox for ", peer, " is missing"));
     }
     for (size_t i = 0; i < slice.records.size() && next <= head; ++i, ++next) {
-      RETURN_IF_ERROR(writer.AddRecord(slice.records[i]));
+      RETURN_IF_ERROR(writer.AddEncodedRecord(std::move(slice.records[i])));
     }
     if (!drain(kBundleChunkBytes)) return absl::CancelledError("bundle export cancelled");
   }

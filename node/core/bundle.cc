@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "node/core/chain.h"
 #include "node/core/ids.h"
+#include "node/core/serialize.h"
 #include "node/core/validate.h"
 
 namespace council::core {
@@ -114,11 +115,15 @@ void BundleWriter::Frame(char tag, const std::string& payload, bool hashed) {
 }
 
 absl::Status BundleWriter::AddRecord(const v1::Record& record) {
+  return AddEncodedRecord(CanonicalBytes(record));
+}
+
+absl::Status BundleWriter::AddEncodedRecord(std::string encoded) {
   if (sealed_ || added_ >= header_.records()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "bundle for ", header_.to(), " already holds its ", header_.records(), " records"));
   }
-  Frame(kRecordTag, record.SerializeAsString(), true);
+  Frame(kRecordTag, std::move(encoded), true);
   ++added_;
   return absl::OkStatus();
 }

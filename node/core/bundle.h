@@ -62,6 +62,8 @@ class BundleWriter {
 
   // FAILED_PRECONDITION once header.records() records were added.
   absl::Status AddRecord(const v1::Record& record);
+  // The same, from its CanonicalBytes as stored.
+  absl::Status AddEncodedRecord(std::string encoded);
   // Appends the seal signed by `signer`. FAILED_PRECONDITION if fewer records
   // than the header announces were added, or if already sealed.
   absl::Status Seal(const Signer& signer);

@@ -83,7 +83,7 @@ struct ListFilter {
 struct OutboxSlice {
   uint64_t first = 0;
   uint64_t last = 0;
-  std::vector<v1::Record> records;
+  std::vector<std::string> records;  // each a Record's CanonicalBytes, as stored
 };
 
 // A backup taken by Store::Backup, or restored by Store::Restore.
@@ -153,6 +153,8 @@ class Store {
   absl::StatusOr<v1::Record> Get(const std::string& id);
   // The version of `origin` with sequence `seq`, or NOT_FOUND.
   absl::StatusOr<v1::Record> GetVersion(const std::string& origin, uint64_t seq);
+  // The same version as stored: the Record's CanonicalBytes.
+  absl::StatusOr<std::string> GetEncodedVersion(const std::string& origin, uint64_t seq);
 
   // Current records matching `filter`, in id order (origin, then creation).
   // `fn` returns false to stop early.

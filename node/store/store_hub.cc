@@ -15,19 +15,18 @@ namespace council::store {
 void Store::Target::StageHubRows(const v1::Record& rec, const v1::Record* prev) {
   for (const auto& [period, delta] : core::TallyDelta(prev, rec)) {
     std::string key = keys::Tally(period, rec.origin());
-    v1::ReportTally tally = ReadDerived<v1::ReportTally>(key);
+    v1::ReportTally& tally = MutableDerived<v1::ReportTally>(key);
     tally.set_reports(tally.reports() + delta.reports());
     for (const auto& [name, value] : delta.metrics()) {
       int64_t& total = (*tally.mutable_metrics())[name];
       total += value;
       if (total == 0) tally.mutable_metrics()->erase(name);
     }
-    WriteDerived(key, tally);
   }
   if (rec.has_petition()) {
     absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
     std::string key = keys::PetitionState(id->origin, id->seq);
-    v1::PetitionState p = ReadDerived<v1::PetitionState>(key);
+    v1::PetitionState& p = MutableDerived<v1::PetitionState>(key);
     p.set_petition_id(rec.id());
     p.set_title(rec.doc().title());
     p.set_field(rec.petition().field());
@@ -35,36 +34,34 @@ void Store::Target::StageHubRows(const v1::Record& rec, const v1::Record* prev) 
     p.set_due_date(rec.petition().due_date());
     if (!p.known()) p.set_recorded_hlc(rec.hlc());
     p.set_known(true);
-    WriteDerived(key, p);
   }
   if (rec.has_petition_answer()) {
     absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.petition_answer().petition_id());
     if (id.ok()) {
       std::string key = keys::PetitionState(id->origin, id->seq);
-      v1::PetitionState p = ReadDerived<v1::PetitionState>(key);
+      v1::PetitionState& p = MutableDerived<v1::PetitionState>(key);
       p.set_petition_id(rec.petition_answer().petition_id());
       if (p.answered_hlc() == 0 || rec.hlc() < p.answered_hlc()) {  // the first answer counts
         p.set_answered_hlc(rec.hlc());
         p.set_answer_id(rec.id());
       }
-      WriteDerived(key, p);
     }
   }
 }
 
 void Store::Target::TrackDirectiveTarget(const v1::Record& directive, const std::string& unit) {
   std::string key = keys::DirectiveState(unit, directive.id());
-  v1::DirectiveTargetState s = ReadDerived<v1::DirectiveTargetState>(key);
-  if (s.directive_id() == directive.id() && s.due_date() == directive.directive().due_date()) return;
+  const v1::DirectiveTargetState held = ReadDerived<v1::DirectiveTargetState>(key);
+  if (held.directive_id() == directive.id() && held.due_date() == directive.directive().due_date()) return;
+  v1::DirectiveTargetState& s = MutableDerived<v1::DirectiveTargetState>(key);
   s.set_directive_id(directive.id());
   s.set_due_date(directive.directive().due_date());
-  WriteDerived(key, s);
 }
 
 void Store::Target::TrackDirectiveUpdate(const v1::Record& update) {
   const v1::DirectiveUpdate& u = update.directive_update();
   std::string key = keys::DirectiveState(update.origin(), u.directive_id());
-  v1::DirectiveTargetState s = ReadDerived<v1::DirectiveTargetState>(key);
+  v1::DirectiveTargetState& s = MutableDerived<v1::DirectiveTargetState>(key);
   s.set_directive_id(u.directive_id());
   if (s.received_hlc() == 0 || update.hlc() < s.received_hlc()) s.set_received_hlc(update.hlc());
   if (u.status() == v1::DIRECTIVE_STATUS_DONE && (s.done_hlc() == 0 || update.hlc() < s.done_hlc())) {
@@ -79,7 +76,6 @@ void Store::Target::TrackDirectiveUpdate(const v1::Record& update) {
     absl::StatusOr<std::optional<v1::Record>> d = Current(u.directive_id());
     if (d.ok() && d->has_value()) s.set_due_date((*d)->directive().due_date());
   }
-  WriteDerived(key, s);
 }
 
 bool Store::ReadRow(const std::string& key, google::protobuf::MessageLite* m) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "node/core/serialize.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
+#include "node/store/log_reader.h"
 #include "node/store/rocks_status.h"
 #include "node/store/store.h"
 #include "rocksdb/db.h"
@@ -51,7 +53,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
   uint64_t last = from;
   size_t read = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  std::unique_ptr<rocksdb::Iterator> log_it(db_->NewIterator(rocksdb::ReadOptions()));
+  LogReader log(db_.get());
   const std::string prefix(1, keys::kFeed);
   for (it->Seek(keys::Feed(from + 1)); it->Valid() && it->key().starts_with(prefix) && read < max;
        it->Next(), ++read) {
@@ -60,15 +62,9 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     std::string origin;
     uint64_t seq = 0;
     if (!keys::ParseLogRef(absl::string_view(it->value().data(), it->value().size()), &origin, &seq)) continue;
-    // Feed entries mostly follow each other in the log (a batch from a
-    // link is runs of one origin's versions): step the log iterator to the
-    // next entry when it is the one named, seek only when it is not.
-    const std::string log_key = keys::Log(origin, seq);
-    if (log_it->Valid()) log_it->Next();
-    if (!log_it->Valid() || log_it->key() != rocksdb::Slice(log_key)) log_it->Seek(log_key);
-    if (!log_it->Valid() || log_it->key() != rocksdb::Slice(log_key)) continue;
+    std::optional<rocksdb::Slice> bytes = log.Read(origin, seq);
     v1::Record rec;
-    if (!rec.ParseFromArray(log_it->value().data(), static_cast<int>(log_it->value().size()))) continue;
+    if (!bytes || !rec.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) continue;
     absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
     if (!id.ok()) continue;
     for (const auto& [token, weight] : core::SearchTerms(rec)) {
@@ -85,7 +81,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
-  RETURN_IF_ERROR(FromRocks(log_it->status(), "reading the log for the search index"));
+  RETURN_IF_ERROR(FromRocks(log.status(), "reading the log for the search index"));
   if (read == 0) return 0;
   for (const auto& [token, block] : blocks) {
     batch.Put(keys::PostingBlock(token, last), core::CanonicalBytes(block.postings));

@@ -1,7 +1,10 @@
 // Reading outboxes and keeping link cursors (see core/link.h).
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
+#include "node/store/log_reader.h"
 #include "node/store/rocks_status.h"
 #include "node/store/store.h"
 #include "rocksdb/db.h"
@@ -13,6 +16,7 @@ absl::StatusOr<OutboxSlice> Store::ReadOutbox(const std::string& peer, uint64_t 
   OutboxSlice slice;
   std::string prefix = keys::Prefix(keys::kOutbox, {peer});
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  LogReader log(db_.get());
   size_t bytes = 0;
   for (it->Seek(keys::Outbox(peer, from));
        it->Valid() && it->key().starts_with(prefix) && slice.records.size() < max_records &&
@@ -24,13 +28,19 @@ absl::StatusOr<OutboxSlice> Store::ReadOutbox(const std::string& peer, uint64_t 
     if (!keys::ParseLogRef(absl::string_view(it->value().data(), it->value().size()), &origin, &seq)) {
       return absl::DataLossError(absl::StrCat("outbox entry ", peer, "/", pos, " is corrupt"));
     }
-    ASSIGN_OR_RETURN(v1::Record rec, GetVersion(origin, seq));
+    std::optional<rocksdb::Slice> rec = log.Read(origin, seq);
+    if (!rec) {
+      RETURN_IF_ERROR(FromRocks(log.status(), "reading the log"));
+      return absl::DataLossError(absl::StrCat("outbox entry ", peer, "/", pos,
+                                              " names a version not in the log: ", origin, "/", seq));
+    }
     if (slice.records.empty()) slice.first = pos;
     slice.last = pos;
-    bytes += rec.ByteSizeLong();
-    slice.records.push_back(std::move(rec));
+    bytes += rec->size();
+    slice.records.emplace_back(rec->data(), rec->size());
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "reading outbox"));
+  RETURN_IF_ERROR(FromRocks(log.status(), "reading the log"));
   return slice;
 }
 

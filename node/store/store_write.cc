@@ -148,7 +148,7 @@ absl::Status Store::Lead(std::vector<Writer*>& writers) {
     group.Put(keys::OriginMax(origin), Be64(head.seq) + head.digest);
   }
   for (const auto& [peer, head] : group.heads) group.Put(keys::PeerKey(keys::kOutboxHead, peer), Be64(head));
-  for (const auto& [key, value] : group.derived) group.Put(key, value);
+  for (const auto& [key, row] : group.derived) group.Put(key, core::CanonicalBytes(*row));
   rocksdb::WriteBatch batch;
   for (const auto& [key, value] : group.ops) {
     if (value) {

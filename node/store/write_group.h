@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "node/core/apply.h"
+#include "node/core/ids.h"
 #include "node/core/kinds.h"
 #include "node/core/serialize.h"
 #include "node/store/keys.h"
@@ -38,7 +39,9 @@ struct Store::Group {
   std::map<std::string, core::OriginHead> origins;  // origin -> staged head
   std::map<std::string, uint64_t> heads;       // peer -> staged outbox head
   std::map<std::string, uint64_t> inbound;     // peer -> staged inbound cursor
-  std::map<std::string, std::string> derived;  // hub table key -> staged value
+  // hub table key -> staged row, kept parsed while the group is built and
+  // encoded once by the leader
+  std::map<std::string, std::unique_ptr<google::protobuf::Message>> derived;
   std::optional<core::UnitTree> tree;          // set once a unit record is staged
   uint64_t feed_head = 0;                      // staged change feed head; 0: none
 
@@ -51,6 +54,13 @@ struct Store::Group {
       if (auto v = FindIn(g->*field, key)) return v;
     }
     return decltype(FindIn(this->*field, key))();
+  }
+  const google::protobuf::Message* StagedRow(const std::string& key) const {
+    for (const Group* g = this; g != nullptr; g = g->parent) {
+      auto it = g->derived.find(key);
+      if (it != g->derived.end()) return it->second.get();
+    }
+    return nullptr;
   }
   const core::UnitTree* StagedTree() const {
     for (const Group* g = this; g != nullptr; g = g->parent) {
@@ -83,6 +93,11 @@ class Store::Target : public core::ApplyTarget {
       if (!rec.ParseFromString(*staged)) return absl::InternalError("staged record " + id + " unreadable");
       return rec;
     }
+    // Record <origin>:<n> is created by its origin's version n, and every
+    // version held raised the origin's head to its sequence: below n, none
+    // of the record is held, and the read is saved (most of a bulk sync).
+    absl::StatusOr<core::RecordIdParts> parts = core::ParseRecordId(id);
+    if (parts.ok() && Head(parts->origin).seq < parts->seq) return std::nullopt;
     absl::StatusOr<v1::Record> rec = store_->Get(id);
     if (absl::IsNotFound(rec.status())) return std::nullopt;
     if (!rec.ok()) return rec.status();
@@ -130,20 +145,27 @@ class Store::Target : public core::ApplyTarget {
     });
   }
 
-  // Read-modify-write of a hub table row (see store_hub.cc).
+  // A hub table row (see store_hub.cc) as staged or stored; M is the
+  // row's message type (keys.h, LAYOUT.md).
   template <typename M>
   M ReadDerived(const std::string& key) {
     M m;
-    if (auto staged = g_->Lookup(&Group::derived, key)) {
-      m.ParseFromString(*staged);
+    if (const google::protobuf::Message* staged = g_->StagedRow(key)) {
+      m = static_cast<const M&>(*staged);
     } else {
       store_->ReadRow(key, &m);
     }
     return m;
   }
-  // Staged; the leader writes each row once per commit (Store::Lead).
-  void WriteDerived(const std::string& key, const google::protobuf::MessageLite& m) {
-    g_->derived[key] = core::CanonicalBytes(m);
+  // The row staged in this group, to change in place; the leader writes
+  // each row once per commit (Store::Lead).
+  template <typename M>
+  M& MutableDerived(const std::string& key) {
+    auto it = g_->derived.find(key);
+    if (it == g_->derived.end()) {
+      it = g_->derived.emplace(key, std::make_unique<M>(ReadDerived<M>(key))).first;
+    }
+    return static_cast<M&>(*it->second);
   }
   void StageHubRows(const v1::Record& rec, const v1::Record* prev);
 

@@ -63,10 +63,10 @@ bool SendOwnLog(app::NodeService& node, const std::string& child, uint64_t child
     return sent;
   };
   for (uint64_t seq = child_own_seq + 1; seq <= held; ++seq) {
-    absl::StatusOr<v1::Record> rec = node.store().GetVersion(child, seq);
+    absl::StatusOr<std::string> rec = node.store().GetEncodedVersion(child, seq);
     if (!rec.ok()) continue;  // never routed here
-    bytes += rec->ByteSizeLong();
-    *msg.mutable_batch()->add_records() = *std::move(rec);
+    bytes += rec->size();
+    msg.mutable_batch()->add_records(*std::move(rec));
     if (msg.batch().records_size() == static_cast<int>(LinkSession::kMaxBatchRecords) ||
         bytes >= LinkSession::kMaxBatchBytes) {
       if (!flush()) return false;
@@ -153,7 +153,7 @@ void LinkSession::SendLoop() {
     batch->set_first(slice->first);
     batch->set_last(slice->last);
     batch->set_head(head);
-    for (v1::Record& r : slice->records) *batch->add_records() = std::move(r);
+    for (std::string& r : slice->records) batch->add_records(std::move(r));
     if (!Send(msg)) break;
     std::lock_guard<std::mutex> lock(mu_);
     sender_.OnSent(slice->last);
@@ -167,7 +167,7 @@ void LinkSession::Refuse(const std::string& reason, uint64_t count, const std::s
   app::Log("warn", "record_refused", {{"peer", peer_}, {"reason", reason}, {"detail", detail}});
 }
 
-bool LinkSession::HandleBatch(v1::Batch& batch, std::string* error) {
+bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
   // Receiver-side limits first: an oversized batch is refused whole, before
   // anything of it is looked at, and the link is reset without an ack.
   const size_t records = static_cast<size_t>(batch.records_size());
@@ -180,7 +180,7 @@ bool LinkSession::HandleBatch(v1::Batch& batch, std::string* error) {
     Refuse("oversized", records, *error);
     return false;
   }
-  if (batch.own_log()) return HandleOwnLog(batch, error);
+  if (batch.own_log()) return HandleOwnLog(ReadRecords(batch), error);
   uint64_t cursor = store_.InboundCursor(peer_);
   switch (core::CheckBatch(cursor, batch.first(), batch.last())) {
     case core::BatchCheck::kInvalid:
@@ -191,7 +191,7 @@ bool LinkSession::HandleBatch(v1::Batch& batch, std::string* error) {
     case core::BatchCheck::kStale:
       break;
     case core::BatchCheck::kApply: {
-      if (!Apply(batch, batch.last(), error)) return false;
+      if (!Apply(ReadRecords(batch), batch.last(), error)) return false;
       cursor = batch.last();
       break;
     }
@@ -202,20 +202,34 @@ bool LinkSession::HandleBatch(v1::Batch& batch, std::string* error) {
   return Send(ack);
 }
 
-bool LinkSession::Apply(v1::Batch& batch, uint64_t inbound_cursor, std::string* error) {
-  store::WriteRequest req;
-  req.from = peer_;
-  req.inbound_cursor = inbound_cursor;
-  req.wall_ms = node_->NowMillis();
-  req.versions.reserve(batch.records_size());
-  for (v1::Record& r : *batch.mutable_records()) {
+std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
+  std::vector<v1::Record> records;
+  records.reserve(batch.records_size());
+  for (int i = 0; i < batch.records_size(); ++i) {
+    v1::Record r;
+    if (!r.ParseFromString(batch.records(i))) {
+      Refuse("invalid", 1, absl::StrCat("record ", i + 1, " of batch [", batch.first(), ", ",
+                                        batch.last(), "] is not a readable record (malformed, or "
+                                        "text that is not UTF-8)"));
+      continue;
+    }
     absl::Status valid = core::ValidateComplete(r);
     if (!valid.ok()) {
       Refuse("invalid", 1, absl::StrCat("record ", r.id(), ": ", valid.message()));
       continue;
     }
-    req.versions.push_back(std::move(r));  // the batch is not used after this
+    records.push_back(std::move(r));
   }
+  return records;
+}
+
+bool LinkSession::Apply(std::vector<v1::Record> records, uint64_t inbound_cursor,
+                        std::string* error) {
+  store::WriteRequest req;
+  req.from = peer_;
+  req.inbound_cursor = inbound_cursor;
+  req.wall_ms = node_->NowMillis();
+  req.versions = std::move(records);
   absl::StatusOr<store::WriteResult> written = node_->Commit(std::move(req));
   if (!written.ok()) {
     *error = std::string(written.status().message());
@@ -230,21 +244,21 @@ bool LinkSession::Apply(v1::Batch& batch, uint64_t inbound_cursor, std::string* 
   return true;
 }
 
-bool LinkSession::HandleOwnLog(v1::Batch& batch, std::string* error) {
+bool LinkSession::HandleOwnLog(std::vector<v1::Record> records, std::string* error) {
   const std::string& self = node_->identity().unit();
   if (peer_ != node_->identity().parent_unit()) {
     *error = "own_log batch from a child: only the parent returns this node's own log";
-    Refuse("unauthorized", batch.records_size(), *error);
+    Refuse("unauthorized", records.size(), *error);
     return false;
   }
-  for (const v1::Record& r : batch.records()) {
+  for (const v1::Record& r : records) {
     if (r.origin() != self) {
       *error = absl::StrCat("own_log batch holds record ", r.id(), " of another origin");
-      Refuse("unauthorized", batch.records_size(), *error);
+      Refuse("unauthorized", records.size(), *error);
       return false;
     }
   }
-  return Apply(batch, /*inbound_cursor=*/0, error);  // no outbox position: no cursor
+  return Apply(std::move(records), /*inbound_cursor=*/0, error);  // no outbox position: no cursor
 }
 
 std::string LinkSession::ReceiveLoop() {
@@ -255,7 +269,7 @@ std::string LinkSession::ReceiveLoop() {
     node_->metrics().BytesReceived(peer_, msg.ByteSizeLong());
     if (msg.has_batch()) {
       const uint64_t head = msg.batch().head();
-      if (!HandleBatch(*msg.mutable_batch(), &error)) return error.empty() ? "stream closed" : error;
+      if (!HandleBatch(msg.batch(), &error)) return error.empty() ? "stream closed" : error;
       node_->links().Exchanged(peer_, head, now);
     } else if (msg.has_ack()) {
       {

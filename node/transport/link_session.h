@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "council/v1/sync.pb.h"
 #include "node/app/node_service.h"
@@ -68,13 +69,15 @@ class LinkSession {
  private:
   void SendLoop();
   std::string ReceiveLoop();
-  // Takes the batch's records (moves them out).
-  bool HandleBatch(v1::Batch& batch, std::string* error);
+  bool HandleBatch(const v1::Batch& batch, std::string* error);
+  // The batch's records that parse and validate; the others are refused
+  // as "invalid".
+  std::vector<v1::Record> ReadRecords(const v1::Batch& batch);
   // A batch of the parent's return of this node's own log (sync.proto).
-  bool HandleOwnLog(v1::Batch& batch, std::string* error);
-  // Commits the batch's valid records from the peer, counting refusals;
-  // `inbound_cursor` 0 leaves the cursor as it is.
-  bool Apply(v1::Batch& batch, uint64_t inbound_cursor, std::string* error);
+  bool HandleOwnLog(std::vector<v1::Record> records, std::string* error);
+  // Commits records from the peer, counting refusals; `inbound_cursor` 0
+  // leaves the cursor as it is.
+  bool Apply(std::vector<v1::Record> records, uint64_t inbound_cursor, std::string* error);
   bool Send(const v1::LinkMessage& msg);
   // Counts and logs records of the peer's batch that were not applied.
   void Refuse(const std::string& reason, uint64_t count, const std::string& detail);

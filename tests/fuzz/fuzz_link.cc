@@ -39,8 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const v1::Batch& b = msg.batch();
   uint64_t cursor = data[0] >> 1;
   if (core::CheckBatch(cursor, b.first(), b.last()) != core::BatchCheck::kApply) return 0;
-  for (const v1::Record& r : b.records()) {
-    if (!core::ValidateComplete(r).ok()) continue;
+  for (const std::string& bytes : b.records()) {
+    v1::Record r;
+    if (!r.ParseFromString(bytes) || !core::ValidateComplete(r).ok()) continue;
     std::string why;
     (void)core::ApplyVersion(node, r, from, ctx, &why);
   }

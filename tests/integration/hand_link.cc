@@ -1,5 +1,7 @@
 #include "hand_link.h"
 
+#include "node/core/serialize.h"
+
 #include "grpcpp/create_channel.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
@@ -59,7 +61,7 @@ v1::LinkMessage HandLink::BatchOf(uint64_t first, const std::vector<v1::Record>&
   b->set_first(first);
   b->set_last(first + records.size() - 1);
   b->set_head(b->last());
-  for (const v1::Record& r : records) *b->add_records() = r;
+  for (const v1::Record& r : records) b->add_records(core::CanonicalBytes(r));
   return msg;
 }
 
@@ -72,7 +74,10 @@ bool HandLink::ReadUntil(uint64_t through, const std::function<bool()>& until) {
   while (Read(&msg)) {
     if (msg.has_ack() && msg.ack().through() >= through && through > 0) return true;
     if (!msg.has_batch()) continue;
-    for (const v1::Record& r : msg.batch().records()) received_.push_back(r);
+    for (const std::string& bytes : msg.batch().records()) {
+      v1::Record r;
+      if (r.ParseFromString(bytes)) received_.push_back(std::move(r));
+    }
     v1::LinkMessage ack;
     ack.mutable_ack()->set_through(msg.batch().last());
     if (!Write(ack)) return false;
