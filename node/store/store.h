@@ -247,6 +247,7 @@ class Store {
   uint64_t feed_head_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t index_cursor_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_indexer_ ABSL_GUARDED_BY(mu_) = false;
+  int index_waiters_ ABSL_GUARDED_BY(mu_) = 0;  // in WaitIndexed: index now
   std::condition_variable index_cv_;  // the feed grew, the cursor moved, or stop
   std::thread indexer_;
   // The leader stages into `tree_` under mu_; a failed commit is sticky, so

@@ -29,6 +29,10 @@ namespace {
 
 constexpr int kIndexerNice = 10;
 constexpr size_t kIndexBatch = 4096;  // more records per block: fewer, longer posting rows
+// How long the indexer lets a short feed grow before indexing it, unless a
+// search waits: a posting row per word per batch of a few local writes
+// cost more than the writes themselves.
+constexpr auto kIndexLinger = std::chrono::milliseconds(200);
 
 std::string Be64(uint64_t v) {
   std::string s;
@@ -131,6 +135,10 @@ void Store::IndexLoop() {
                          [this] { return stop_indexer_ || feed_head_ > index_cursor_; });
       if (stop_indexer_) return;
       if (feed_head_ <= index_cursor_) continue;
+      index_cv_.wait_for(lock, kIndexLinger, [this] {
+        return stop_indexer_ || index_waiters_ > 0 || feed_head_ - index_cursor_ >= kIndexBatch;
+      });
+      if (stop_indexer_) return;
     }
     absl::StatusOr<size_t> done = IndexSome(kIndexBatch);
     if (!done.ok()) {
@@ -144,7 +152,11 @@ void Store::IndexLoop() {
 bool Store::WaitIndexed(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = feed_head_;
-  return index_cv_.wait_until(lock, deadline, [&] { return index_cursor_ >= target; });
+  ++index_waiters_;
+  index_cv_.notify_all();
+  bool indexed = index_cv_.wait_until(lock, deadline, [&] { return index_cursor_ >= target; });
+  --index_waiters_;
+  return indexed;
 }
 
 }  // namespace council::store

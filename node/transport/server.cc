@@ -8,6 +8,9 @@
 #include "node/transport/channel_args.h"
 
 namespace council::transport {
+namespace {
+constexpr int kMaxIdleThreads = 16;
+}  // namespace
 
 absl::StatusOr<RunningServer> StartServer(const std::string& address,
                                           const std::vector<grpc::Service*>& services,
@@ -23,6 +26,11 @@ absl::StatusOr<RunningServer> StartServer(const std::string& address,
   builder.AddListeningPort(
       address, credentials != nullptr ? credentials : grpc::InsecureServerCredentials(), &port);
   ConfigureLinkServer(builder);
+  // Handlers block (a Put waits for its group commit, a link for its peer).
+  // gRPC ends a thread that finishes a call while more than MAX_POLLERS
+  // others poll, and starts one when a call arrives with none polling: with
+  // its default of 2, every call of a busy node paid a thread start and exit.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxIdleThreads);
   // Without this, a second node could bind the same port and share its traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* s : services) builder.RegisterService(s);
