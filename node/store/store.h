@@ -49,6 +49,10 @@ struct WriteRequest {
   // Complete versions from elsewhere (import, sync), applied as they are if
   // newer than what is stored. REQUIRES: core::ValidateComplete OK.
   std::vector<v1::Record> versions;
+  // Optional: core::EncodeVersion of each of `versions`, computed by the
+  // caller off the commit path (a link does it while the previous batch
+  // commits); computed in the commit otherwise.
+  std::vector<core::EncodedVersion> encoded;
   int64_t wall_ms = 0;  // the caller's clock, for HLC stamps
   // Set for a batch received on a link: the peer, and the position of that
   // peer's outbox through which this request brings us (the inbound cursor).
@@ -218,7 +222,8 @@ class Store {
   // Indexes feed entries after the cursor, up to `max`; how many it read.
   absl::StatusOr<size_t> IndexSome(size_t max);
   absl::Status Lead(std::vector<Writer*>& writers);
-  absl::StatusOr<WriteResult> Stage(const WriteRequest& req, Group& g);
+  // Consumes req.encoded.
+  absl::StatusOr<WriteResult> Stage(WriteRequest& req, Group& g);
   // Parses the row at `key` into `m`; false (and `m` untouched) if absent.
   bool ReadRow(const std::string& key, google::protobuf::MessageLite* m);
   // Visits the rows whose keys start with `prefix`.

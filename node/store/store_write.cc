@@ -69,7 +69,7 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev, 
   g_->feed_head = feed;
 }
 
-absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
+absl::StatusOr<WriteResult> Store::Stage(WriteRequest& req, Group& g) {
   Target target(this, &g);
   core::ApplyContext ctx{place_, &clock_, req.wall_ms, signer_, verifier_};
   ctx.recovering = RecoveryTarget().has_value();
@@ -85,9 +85,12 @@ absl::StatusOr<WriteResult> Store::Stage(const WriteRequest& req, Group& g) {
   }
   // Each version encoded once (stored bytes, chain digest); one signature
   // check per run of an origin's consecutive versions.
-  std::vector<core::EncodedVersion> encoded;
-  encoded.reserve(req.versions.size());
-  for (const v1::Record& rec : req.versions) encoded.push_back(core::EncodeVersion(rec));
+  std::vector<core::EncodedVersion> encoded = std::move(req.encoded);
+  if (encoded.size() != req.versions.size()) {
+    encoded.clear();
+    encoded.reserve(req.versions.size());
+    for (const v1::Record& rec : req.versions) encoded.push_back(core::EncodeVersion(rec));
+  }
   std::vector<bool> proven =
       verifier_ == nullptr ? std::vector<bool>(req.versions.size(), false)
                            : core::ProveByChain(req.versions, encoded, target.Tree(), *verifier_);

@@ -83,6 +83,10 @@ void LinkSession::Stop() {
   stop_ = true;
   store_.Wake();
   acked_cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mu_);  // no applier misses the wake-up
+  }
+  received_cv_.notify_all();
   stream_->Cancel();
 }
 
@@ -116,10 +120,18 @@ std::string LinkSession::Run(const v1::Hello& peer_hello) {
   }
   store_.SetAcked(peer_, peer_has);  // its hello is an acknowledgement too
   std::thread sender([this] { SendLoop(); });
+  std::thread applier([this] { ApplyLoop(); });
   std::string why = ReceiveLoop();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reading_done_ = true;
+  }
+  received_cv_.notify_all();
+  applier.join();  // what arrived whole is applied, even if the stream then broke
   Stop();
   sender.join();
   std::lock_guard<std::mutex> lock(mu_);
+  if (!apply_error_.empty() && apply_error_ != kStreamClosed) return apply_error_;
   return send_error_.empty() ? why : send_error_;
 }
 
@@ -167,7 +179,7 @@ void LinkSession::Refuse(const std::string& reason, uint64_t count, const std::s
   app::Log("warn", "record_refused", {{"peer", peer_}, {"reason", reason}, {"detail", detail}});
 }
 
-bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
+bool LinkSession::Prepare(const v1::Batch& batch, int64_t now, Received* out, std::string* error) {
   // Receiver-side limits first: an oversized batch is refused whole, before
   // anything of it is looked at, and the link is reset without an ack.
   const size_t records = static_cast<size_t>(batch.records_size());
@@ -180,19 +192,31 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
     Refuse("oversized", records, *error);
     return false;
   }
-  if (batch.own_log()) return HandleOwnLog(ReadRecords(batch), error);
+  out->first = batch.first();
+  out->last = batch.last();
+  out->head = batch.head();
+  out->own_log = batch.own_log();
+  out->at_ms = now;
+  out->records = ReadRecords(batch);
+  out->encoded.reserve(out->records.size());
+  for (const v1::Record& r : out->records) out->encoded.push_back(core::EncodeVersion(r));
+  return true;
+}
+
+bool LinkSession::HandleBatch(Received batch, std::string* error) {
+  if (batch.own_log) return HandleOwnLog(std::move(batch), error);
   uint64_t cursor = store_.InboundCursor(peer_);
-  switch (core::CheckBatch(cursor, batch.first(), batch.last())) {
+  const uint64_t first = batch.first, last = batch.last;
+  switch (core::CheckBatch(cursor, first, last)) {
     case core::BatchCheck::kInvalid:
     case core::BatchCheck::kGap:
-      *error = absl::StrCat("batch [", batch.first(), ", ", batch.last(),
-                            "] does not follow inbound cursor ", cursor);
+      *error = absl::StrCat("batch [", first, ", ", last, "] does not follow inbound cursor ", cursor);
       return false;
     case core::BatchCheck::kStale:
       break;
     case core::BatchCheck::kApply: {
-      if (!Apply(ReadRecords(batch), batch.last(), error)) return false;
-      cursor = batch.last();
+      if (!Apply(std::move(batch), last, error)) return false;
+      cursor = last;
       break;
     }
   }
@@ -200,6 +224,33 @@ bool LinkSession::HandleBatch(const v1::Batch& batch, std::string* error) {
   ack.mutable_ack()->set_through(cursor);
   ack.mutable_ack()->set_head(store_.OutboxHead(peer_));
   return Send(ack);
+}
+
+void LinkSession::ApplyLoop() {
+  while (true) {
+    Received batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      received_cv_.wait(lock, [this] { return stop_ || reading_done_ || !received_.empty(); });
+      // Stopped: what is queued is not acknowledged, and the peer sends it again.
+      if (stop_ || received_.empty()) return;
+      batch = std::move(received_.front());
+      received_.pop_front();
+    }
+    received_cv_.notify_all();
+    const uint64_t head = batch.head;
+    const int64_t at_ms = batch.at_ms;
+    std::string error;
+    if (!HandleBatch(std::move(batch), &error)) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        apply_error_ = error.empty() ? std::string(kStreamClosed) : error;
+      }
+      Stop();
+      return;
+    }
+    node_->links().Exchanged(peer_, head, at_ms);
+  }
 }
 
 std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
@@ -223,13 +274,13 @@ std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
   return records;
 }
 
-bool LinkSession::Apply(std::vector<v1::Record> records, uint64_t inbound_cursor,
-                        std::string* error) {
+bool LinkSession::Apply(Received batch, uint64_t inbound_cursor, std::string* error) {
   store::WriteRequest req;
   req.from = peer_;
   req.inbound_cursor = inbound_cursor;
   req.wall_ms = node_->NowMillis();
-  req.versions = std::move(records);
+  req.versions = std::move(batch.records);
+  req.encoded = std::move(batch.encoded);
   absl::StatusOr<store::WriteResult> written = node_->Commit(std::move(req));
   if (!written.ok()) {
     *error = std::string(written.status().message());
@@ -244,21 +295,21 @@ bool LinkSession::Apply(std::vector<v1::Record> records, uint64_t inbound_cursor
   return true;
 }
 
-bool LinkSession::HandleOwnLog(std::vector<v1::Record> records, std::string* error) {
+bool LinkSession::HandleOwnLog(Received batch, std::string* error) {
   const std::string& self = node_->identity().unit();
   if (peer_ != node_->identity().parent_unit()) {
     *error = "own_log batch from a child: only the parent returns this node's own log";
-    Refuse("unauthorized", records.size(), *error);
+    Refuse("unauthorized", batch.records.size(), *error);
     return false;
   }
-  for (const v1::Record& r : records) {
+  for (const v1::Record& r : batch.records) {
     if (r.origin() != self) {
       *error = absl::StrCat("own_log batch holds record ", r.id(), " of another origin");
-      Refuse("unauthorized", records.size(), *error);
+      Refuse("unauthorized", batch.records.size(), *error);
       return false;
     }
   }
-  return Apply(std::move(records), /*inbound_cursor=*/0, error);  // no outbox position: no cursor
+  return Apply(std::move(batch), /*inbound_cursor=*/0, error);  // no outbox position: no cursor
 }
 
 std::string LinkSession::ReceiveLoop() {
@@ -268,9 +319,14 @@ std::string LinkSession::ReceiveLoop() {
     int64_t now = node_->NowMillis();
     node_->metrics().BytesReceived(peer_, msg.ByteSizeLong());
     if (msg.has_batch()) {
-      const uint64_t head = msg.batch().head();
-      if (!HandleBatch(msg.batch(), &error)) return error.empty() ? "stream closed" : error;
-      node_->links().Exchanged(peer_, head, now);
+      Received batch;
+      if (!Prepare(msg.batch(), now, &batch, &error)) return error;
+      std::unique_lock<std::mutex> lock(mu_);
+      received_cv_.wait(lock, [this] { return stop_ || received_.size() < kMaxReadAhead; });
+      if (stop_) break;
+      received_.push_back(std::move(batch));
+      lock.unlock();
+      received_cv_.notify_all();
     } else if (msg.has_ack()) {
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -283,7 +339,7 @@ std::string LinkSession::ReceiveLoop() {
       return "unexpected message after hello";
     }
   }
-  return "stream closed";
+  return kStreamClosed;
 }
 
 }  // namespace council::transport
