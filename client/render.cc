@@ -174,6 +174,10 @@ std::string StatusView(const v1::StatusReply& status) {
                                                       " of ", status.recovery_target(),
                                                       " (local writes refused)")});
   }
+  if (status.search_index_lag() > 0) {
+    rows.push_back({"search index:", absl::StrCat(status.search_index_lag(),
+                                                  " versions behind (being indexed)")});
+  }
   if (!status.listen().empty()) rows.push_back({"listen:", status.listen()});
   if (!status.admin_listen().empty()) rows.push_back({"admin_listen:", status.admin_listen()});
   std::string out = FormatTable(rows);

@@ -345,6 +345,7 @@ v1::StatusReply NodeService::Status() const {
     kc->set_count(count);
   }
   reply.set_last_seq(store_->OriginMax(identity_.unit()));
+  reply.set_search_index_lag(store_->IndexLag());
   if (std::optional<uint64_t> target = store_->RecoveryTarget()) {
     reply.set_recovering(true);
     reply.set_recovery_target(*target);

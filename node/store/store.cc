@@ -11,6 +11,7 @@
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
 #include "node/store/rocks_status.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
@@ -20,6 +21,8 @@ namespace council::store {
 
 namespace {
 absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+constexpr size_t kBlockCacheBytes = 8 << 20;
 
 // The tables whose keys end in a be64 that grows as records arrive (log,
 // pointers, indexes, outboxes, feed): everything before it is the prefix
@@ -66,8 +69,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   options.IncreaseParallelism(2);
   options.compression = rocksdb::kLZ4Compression;
   // Bounded memory (a commune PC is modest; BENCHMARKS.md, peak RSS): two
-  // memtables of 32 MiB instead of RocksDB's 64 MiB.
-  options.write_buffer_size = 32 << 20;
+  // memtables of 24 MiB instead of RocksDB's 64 MiB.
+  options.write_buffer_size = 24 << 20;
   options.max_write_buffer_number = 2;
   // The first levels are rewritten soon by compaction: compressing them costs
   // CPU for nothing; deeper levels, where the data stays, are compressed.
@@ -81,6 +84,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   options.allow_concurrent_memtable_write = false;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Index and filter blocks live in one bounded cache with the data blocks
+  // instead of beside it, where they grow with the store (a hub's years of
+  // records): memory stays flat as the data grows.
+  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.optimize_filters_for_memory = true;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);

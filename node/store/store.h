@@ -192,6 +192,8 @@ class Store {
   // committed with the records (LAYOUT.md, "Search index"). Blocks until it
   // covers every write committed before the call, or `deadline`; true iff it does.
   bool WaitIndexed(std::chrono::steady_clock::time_point deadline);
+  // Versions applied and not yet in the search index.
+  uint64_t IndexLag() const;
 
   // --- Replication state (see core/link.h) ---
   // Reads `peer`'s outbox from position `from` on, up to `max_records` and

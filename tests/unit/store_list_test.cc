@@ -173,6 +173,13 @@ bool Indexed(Store& store) {
   return store.WaitIndexed(std::chrono::steady_clock::now() + std::chrono::seconds(10));
 }
 
+TEST_F(StoreTest, IndexLagCountsVersionsTheSearchIndexHasNotCovered) {
+  for (int i = 0; i < 3; ++i) Create(ReportDraft());
+  EXPECT_LE(store_->IndexLag(), 3u);
+  ASSERT_TRUE(Indexed(*store_));
+  EXPECT_EQ(store_->IndexLag(), 0u);
+}
+
 TEST_F(StoreTest, SearchIndexFollowsWritesAmendmentsAndRestarts) {
   v1::Record draft = ReportDraft();
   draft.set_text("Giám sát việc giải quyết kiến nghị cử tri về đường ven biển");
@@ -188,7 +195,8 @@ TEST_F(StoreTest, SearchIndexFollowsWritesAmendmentsAndRestarts) {
   EXPECT_EQ(store_->Postings("bien")->count(rec.id()), 0u);  // the replaced version's word
   EXPECT_EQ(store_->Postings("tran")->count(rec.id()), 1u);
 
-  // Writes the indexer has not reached before a restart are indexed after it.
+  // Writes the indexer has not reached before a restart are indexed after it
+  // (more than one chunk of the indexer's reads: store_index.cc).
   for (int i = 0; i < 300; ++i) {
     v1::Record more = ReportDraft();
     more.set_text("Phiên chất vấn số " + std::to_string(i));
