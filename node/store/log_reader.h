@@ -2,8 +2,8 @@
 // for, as the indexer (from the change feed) and the link sender (from an
 // outbox) do. Both mostly ask for runs of one origin's consecutive
 // versions, so the iterator steps to the next entry when that is the one
-// asked for and seeks only otherwise: a step costs far less than a point
-// read through every level of the tree.
+// asked for: a step costs far less than a point read through every level
+// of the tree, and a point read less than a seek through every level.
 #ifndef COUNCIL_NODE_STORE_LOG_READER_H_
 #define COUNCIL_NODE_STORE_LOG_READER_H_
 
@@ -20,23 +20,49 @@ namespace council::store {
 
 class LogReader {
  public:
-  // Sees the database as of now: create it after any iterator whose entries
-  // name log entries, so that it holds every entry they name.
-  explicit LogReader(rocksdb::DB* db) : it_(db->NewIterator(rocksdb::ReadOptions())) {}
+  // Sees the database as of now or later: create it after any iterator
+  // whose entries name log entries, so that it holds every entry they name.
+  explicit LogReader(rocksdb::DB* db) : db_(db) {}
 
   // The stored bytes (CanonicalBytes of the Record) of version `seq` of
-  // `origin`, valid until the next call; nullopt if not held.
+  // `origin`, valid until the next call; nullopt if not held. A lone entry
+  // is a point read (bloom filters skip most files); the second of a run
+  // positions an iterator, which then steps through the rest of the run.
   std::optional<rocksdb::Slice> Read(absl::string_view origin, uint64_t seq) {
     const std::string key = keys::Log(origin, seq);
-    if (it_->Valid()) it_->Next();
-    if (!it_->Valid() || it_->key() != rocksdb::Slice(key)) it_->Seek(key);
-    if (!it_->Valid() || it_->key() != rocksdb::Slice(key)) return std::nullopt;
-    return it_->value();
+    const bool run = key == next_;
+    next_ = keys::Log(origin, seq + 1);
+    if (positioned_ && it_->Valid()) {
+      it_->Next();
+      if (it_->Valid() && it_->key() == rocksdb::Slice(key)) return it_->value();
+    }
+    positioned_ = run;
+    if (run) {
+      if (it_ == nullptr) it_.reset(db_->NewIterator(rocksdb::ReadOptions()));
+      it_->Seek(key);
+      if (it_->Valid() && it_->key() == rocksdb::Slice(key)) return it_->value();
+      return std::nullopt;
+    }
+    value_.Reset();
+    status_ = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, &value_);
+    if (!status_.ok()) {
+      if (status_.IsNotFound()) status_ = rocksdb::Status::OK();
+      return std::nullopt;
+    }
+    return rocksdb::Slice(value_.data(), value_.size());
   }
-  rocksdb::Status status() const { return it_->status(); }
+  rocksdb::Status status() const {
+    if (!status_.ok()) return status_;
+    return it_ != nullptr ? it_->status() : rocksdb::Status::OK();
+  }
 
  private:
+  rocksdb::DB* db_;
   std::unique_ptr<rocksdb::Iterator> it_;
+  rocksdb::PinnableSlice value_;
+  rocksdb::Status status_;
+  std::string next_;         // the key that would continue the last read's run
+  bool positioned_ = false;  // it_ stands at the last entry read
 };
 
 }  // namespace council::store
