@@ -17,14 +17,18 @@ EncodedVersion EncodeVersion(const v1::Record& rec) {
   return e;
 }
 
+std::vector<EncodedVersion> EncodeVersions(const std::vector<v1::Record>& versions) {
+  std::vector<EncodedVersion> encoded;
+  encoded.reserve(versions.size());
+  for (const v1::Record& rec : versions) encoded.push_back(EncodeVersion(rec));
+  return encoded;
+}
+
 std::string VersionDigest(const v1::Record& rec) { return EncodeVersion(rec).digest; }
 
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitTree& tree,
                                const KeyVerifier& verifier) {
-  std::vector<EncodedVersion> encoded;
-  encoded.reserve(batch.size());
-  for (const v1::Record& rec : batch) encoded.push_back(EncodeVersion(rec));
-  return ProveByChain(batch, encoded, tree, verifier);
+  return ProveByChain(batch, EncodeVersions(batch), tree, verifier);
 }
 
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,

@@ -53,6 +53,8 @@ struct EncodedVersion {
   std::string digest;
 };
 EncodedVersion EncodeVersion(const v1::Record& rec);
+// EncodeVersion of each of `versions`, in order.
+std::vector<EncodedVersion> EncodeVersions(const std::vector<v1::Record>& versions);
 
 // SHA-256 of CanonicalBytes(rec), signature included.
 std::string VersionDigest(const v1::Record& rec);

@@ -41,6 +41,27 @@ std::string Be64(uint64_t v) {
   return s;
 }
 
+// One indexer batch's postings, by folded word.
+struct PostingBuilder {
+  v1::PostingBlock postings;
+  absl::flat_hash_map<std::string, uint32_t> origin_index;  // origin -> its place in `origins`
+};
+using PostingBlocks = absl::flat_hash_map<std::string, PostingBuilder>;
+
+void AddPostings(const v1::Record& rec, const core::RecordIdParts& id, uint64_t seq,
+                 PostingBlocks* blocks) {
+  for (const auto& [token, weight] : core::SearchTerms(rec)) {
+    PostingBuilder& block = (*blocks)[token];
+    v1::PostingBlock& b = block.postings;
+    auto [at, fresh] = block.origin_index.try_emplace(id.origin, b.origins_size());
+    if (fresh) b.add_origins(id.origin);
+    b.add_origin_index(at->second);
+    b.add_n(id.seq);
+    b.add_seq(seq);
+    b.add_weight(weight);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<size_t> Store::IndexSome(size_t max) {
@@ -50,11 +71,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     from = index_cursor_;
   }
   rocksdb::WriteBatch batch;
-  struct Block {
-    v1::PostingBlock postings;
-    absl::flat_hash_map<std::string, uint32_t> origin_index;  // origin -> its place in `origins`
-  };
-  absl::flat_hash_map<std::string, Block> blocks;  // token -> this batch's postings
+  PostingBlocks blocks;
   uint64_t last = from;
   size_t read = 0;
   const std::string prefix(1, keys::kFeed);
@@ -78,16 +95,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
       if (!bytes || !rec.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) continue;
       absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
       if (!id.ok()) continue;
-      for (const auto& [token, weight] : core::SearchTerms(rec)) {
-        Block& block = blocks[token];
-        v1::PostingBlock& b = block.postings;
-        auto [at, fresh] = block.origin_index.try_emplace(id->origin, b.origins_size());
-        if (fresh) b.add_origins(id->origin);
-        b.add_origin_index(at->second);
-        b.add_n(id->seq);
-        b.add_seq(seq);
-        b.add_weight(weight);
-      }
+      AddPostings(rec, *id, seq, &blocks);
       // Supersedes the postings of any earlier version (Postings checks).
       batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
     }

@@ -85,12 +85,9 @@ absl::StatusOr<WriteResult> Store::Stage(WriteRequest& req, Group& g) {
   }
   // Each version encoded once (stored bytes, chain digest); one signature
   // check per run of an origin's consecutive versions.
-  std::vector<core::EncodedVersion> encoded = std::move(req.encoded);
-  if (encoded.size() != req.versions.size()) {
-    encoded.clear();
-    encoded.reserve(req.versions.size());
-    for (const v1::Record& rec : req.versions) encoded.push_back(core::EncodeVersion(rec));
-  }
+  std::vector<core::EncodedVersion> encoded = req.encoded.size() == req.versions.size()
+                                                  ? std::move(req.encoded)
+                                                  : core::EncodeVersions(req.versions);
   std::vector<bool> proven =
       verifier_ == nullptr ? std::vector<bool>(req.versions.size(), false)
                            : core::ProveByChain(req.versions, encoded, target.Tree(), *verifier_);

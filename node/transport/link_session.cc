@@ -198,8 +198,7 @@ bool LinkSession::Prepare(const v1::Batch& batch, int64_t now, Received* out, st
   out->own_log = batch.own_log();
   out->at_ms = now;
   out->records = ReadRecords(batch);
-  out->encoded.reserve(out->records.size());
-  for (const v1::Record& r : out->records) out->encoded.push_back(core::EncodeVersion(r));
+  out->encoded = core::EncodeVersions(out->records);
   return true;
 }
 
