@@ -305,16 +305,27 @@ absl::StatusOr<v1::ImportReply> NodeService::Import(const std::vector<v1::Record
 }
 
 absl::StatusOr<store::WriteResult> NodeService::Commit(store::WriteRequest req) {
-  const char* source = req.from.empty() ? "local" : "link";
-  const bool from_parent = !req.from.empty() && req.from == identity_.parent_unit();
-  auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<store::WriteResult> result = store_->Write(std::move(req));
-  metrics_.ApplyLatency(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return Finish(Submit(std::move(req)));
+}
+
+NodeService::PendingCommit NodeService::Submit(store::WriteRequest req) {
+  PendingCommit pending;
+  pending.source = req.from.empty() ? "local" : "link";
+  pending.from_parent = !req.from.empty() && req.from == identity_.parent_unit();
+  pending.start = std::chrono::steady_clock::now();
+  pending.result = store_->Submit(std::move(req));
+  return pending;
+}
+
+absl::StatusOr<store::WriteResult> NodeService::Finish(PendingCommit pending) {
+  absl::StatusOr<store::WriteResult> result = pending.result.get();
+  metrics_.ApplyLatency(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - pending.start).count());
   if (result.ok()) {
     uint64_t applied = result->drafts.size();
     for (store::Outcome o : result->version_outcomes) applied += o == store::Outcome::kApplied;
-    metrics_.RecordsApplied(source, applied);
-    if (from_parent) {
+    metrics_.RecordsApplied(pending.source, applied);
+    if (pending.from_parent) {
       if (absl::Status s = MaybeFinishRecovery(); !s.ok()) {
         Log("error", "recovery_end_failed", {{"detail", std::string(s.message())}});
       }

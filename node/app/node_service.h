@@ -6,8 +6,10 @@
 #ifndef COUNCIL_NODE_APP_NODE_SERVICE_H_
 #define COUNCIL_NODE_APP_NODE_SERVICE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -71,6 +73,16 @@ class NodeService {
   Metrics& metrics() { return metrics_; }
   // Commits a write to the store, recording its latency and what it applied.
   absl::StatusOr<store::WriteResult> Commit(store::WriteRequest req);
+  // Commit in two steps (store::Store::Submit): Submit returns once the
+  // write is staged in commit order, Finish once it is durable.
+  struct PendingCommit {
+    std::future<absl::StatusOr<store::WriteResult>> result;
+    const char* source = "local";
+    bool from_parent = false;
+    std::chrono::steady_clock::time_point start;
+  };
+  PendingCommit Submit(store::WriteRequest req);
+  absl::StatusOr<store::WriteResult> Finish(PendingCommit pending);
   int64_t NowMillis() const { return clock_(); }
   // This node's record-signing key, and the checker of everyone's keys.
   const core::Signer& signer() const { return *keys_.signer; }

@@ -55,8 +55,11 @@ Store::~Store() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_indexer_ = true;
+    stop_committer_ = true;
   }
   index_cv_.notify_all();
+  commit_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();  // after writing what was handed over
   if (indexer_.joinable()) indexer_.join();
 }
 
@@ -79,7 +82,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
                                    rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
                                    rocksdb::kLZ4Compression};
   // Insert hints work only with one memtable writer at a time; the store
-  // has one group-commit leader, and the indexer's batches are rare.
+  // has one committer thread, and the indexer's batches are rare.
   options.memtable_insert_with_hint_prefix_extractor = std::make_shared<SequencedKeyPrefix>();
   options.allow_concurrent_memtable_write = false;
   rocksdb::BlockBasedTableOptions table;
@@ -110,6 +113,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   RETURN_IF_ERROR(store->LoadState());
   Store* s_ptr = store.get();
   store->indexer_ = std::thread([s_ptr] { s_ptr->IndexLoop(); });
+  store->committer_ = std::thread([s_ptr] { s_ptr->CommitLoop(); });
   return store;
 }
 

@@ -5,8 +5,9 @@
 // routed to it, by position), each peer's inbound cursor, and the unit tree.
 //
 // Thread safety: every method may be called from any thread. Writes from
-// concurrent callers are committed together (group commit); a call returns
-// only after its records are durable (WAL synced) or known not to be stored.
+// concurrent callers are committed together (group commit), and the next
+// group is staged while one is being synced; a call returns only after its
+// records are durable (WAL synced) or known not to be stored.
 #ifndef COUNCIL_NODE_STORE_STORE_H_
 #define COUNCIL_NODE_STORE_STORE_H_
 
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -152,6 +154,11 @@ class Store {
   // UNAVAILABLE if the commit failed (and for every later write: the failure
   // is sticky).
   absl::StatusOr<WriteResult> Write(WriteRequest req);
+  // Write in two steps, so that a caller may prepare its next write while
+  // this one reaches the disk: returns once `req` is staged in commit order
+  // (every write staged before it is durable by then); the future yields
+  // what Write would, once `req` is durable or known not to be stored.
+  std::future<absl::StatusOr<WriteResult>> Submit(WriteRequest req);
 
   // The current version of a record, or NOT_FOUND.
   absl::StatusOr<v1::Record> Get(const std::string& id);
@@ -216,6 +223,7 @@ class Store {
  private:
   struct Writer;
   struct Group;
+  struct Commit;
   class Target;
   Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
         const core::KeyVerifier* verifier);
@@ -223,7 +231,14 @@ class Store {
   void IndexLoop();
   // Indexes feed entries after the cursor, up to `max`; how many it read.
   absl::StatusOr<size_t> IndexSome(size_t max);
-  absl::Status Lead(std::vector<Writer*>& writers);
+  // Stages the writers' requests on top of `before` (in flight, or null)
+  // into one commit.
+  std::shared_ptr<Commit> Lead(const std::vector<std::shared_ptr<Writer>>& writers,
+                               const Commit* before);
+  // The committer thread: writes each staged commit, synced, in order.
+  void CommitLoop();
+  // Makes a written commit visible (or its failure sticky). REQUIRES: mu_.
+  void Publish(const Commit& commit, const absl::Status& written);
   // Consumes req.encoded.
   absl::StatusOr<WriteResult> Stage(WriteRequest& req, Group& g);
   // Parses the row at `key` into `m`; false (and `m` untouched) if absent.
@@ -239,7 +254,15 @@ class Store {
 
   mutable std::mutex mu_;
   std::condition_variable outbox_cv_;
-  std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);
+  // Group commit, two deep: a leader stages the writers queued behind it
+  // (one leader at a time, `staging_`) while the committer thread writes
+  // the group before (`inflight_`, its staged effects seen through).
+  std::deque<std::shared_ptr<Writer>> writers_ ABSL_GUARDED_BY(mu_);
+  bool staging_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<Commit> inflight_ ABSL_GUARDED_BY(mu_);
+  bool stop_committer_ ABSL_GUARDED_BY(mu_) = false;
+  std::condition_variable commit_cv_;  // a commit handed over or written, or stop
+  std::thread committer_;
   absl::Status sticky_error_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> counts_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> origin_max_ ABSL_GUARDED_BY(mu_);

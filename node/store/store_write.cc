@@ -1,5 +1,6 @@
 // The write path: group commit, staging of versions with their routing,
 // receipts and cursors, all in one atomic, synced WriteBatch.
+#include <future>
 #include <set>
 #include <utility>
 
@@ -37,13 +38,22 @@ std::string Be64(uint64_t v) {
 
 // A caller waiting in the commit queue.
 struct Store::Writer {
-  WriteRequest* req;
+  WriteRequest req;
+  std::promise<absl::StatusOr<WriteResult>> promise;
   absl::StatusOr<WriteResult> result = absl::UnknownError("not committed");
-  bool done = false;
+  bool staged = false;  // its group is staged: Submit returns
   std::condition_variable cv;
 };
 
-
+// A staged group on its way to disk. Read-only once handed to the
+// committer: the next group may be staging on top of it.
+struct Store::Commit {
+  Group group;
+  rocksdb::WriteBatch batch;
+  std::map<std::string, uint64_t> counts;
+  std::vector<std::shared_ptr<Writer>> writers;
+  bool done = false;  // guarded by mu_
+};
 
 void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev, std::string bytes) {
   absl::StatusOr<core::RecordIdParts> parsed = core::ParseRecordId(rec.id());
@@ -130,86 +140,126 @@ absl::StatusOr<WriteResult> Store::Stage(WriteRequest& req, Group& g) {
   return result;
 }
 
-absl::Status Store::Lead(std::vector<Writer*>& writers) {
-  Group group;
-  for (Writer* w : writers) {
+std::future<absl::StatusOr<WriteResult>> Store::Submit(WriteRequest req) {
+  auto w = std::make_shared<Writer>();
+  w->req = std::move(req);
+  std::future<absl::StatusOr<WriteResult>> future = w->promise.get_future();
+  std::unique_lock<std::mutex> lock(mu_);
+  writers_.push_back(w);
+  w->cv.wait(lock, [&] { return w->staged || (writers_.front() == w && !staging_); });
+  if (w->staged) return future;
+  // This writer leads everyone queued now; later arrivals form the next group.
+  staging_ = true;
+  std::vector<std::shared_ptr<Writer>> group(writers_.begin(), writers_.end());
+  writers_.clear();
+  std::shared_ptr<Commit> before = inflight_;
+  lock.unlock();
+  std::shared_ptr<Commit> commit = Lead(group, before.get());
+  lock.lock();
+  commit_cv_.wait(lock, [&] { return before == nullptr || before->done; });
+  commit->group.parent = nullptr;  // `before` is durable and in memory now
+  if (!sticky_error_.ok()) {
+    for (const std::shared_ptr<Writer>& m : group) {
+      if (m->result.ok()) {
+        m->result = absl::UnavailableError(absl::StrCat(
+            "store refuses writes after an earlier failure: ", sticky_error_.message()));
+      }
+      m->promise.set_value(std::move(m->result));
+    }
+  } else {
+    commit->counts = counts_;
+    for (const auto& [kind, delta] : commit->group.count_delta) {
+      uint64_t& n = commit->counts[kind];
+      n += delta;
+      commit->batch.Put(keys::Count(kind), Be64(n));
+    }
+    commit->writers = group;
+    inflight_ = commit;
+    commit_cv_.notify_all();
+  }
+  staging_ = false;
+  for (const std::shared_ptr<Writer>& m : group) {
+    m->staged = true;
+    if (m != w) m->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return future;
+}
+
+std::shared_ptr<Store::Commit> Store::Lead(const std::vector<std::shared_ptr<Writer>>& writers,
+                                           const Commit* before) {
+  auto commit = std::make_shared<Commit>();
+  Group& group = commit->group;
+  group.parent = before == nullptr ? nullptr : &before->group;
+  for (const std::shared_ptr<Writer>& w : writers) {
     Group sub;
     sub.parent = &group;
-    absl::StatusOr<WriteResult> r = Stage(*w->req, sub);
+    absl::StatusOr<WriteResult> r = Stage(w->req, sub);
     if (r.ok()) group.Absorb(sub);
     w->result = std::move(r);
-  }
-  std::map<std::string, uint64_t> counts = Counts();
-  for (const auto& [kind, delta] : group.count_delta) {
-    counts[kind] += delta;
-    group.Put(keys::Count(kind), Be64(counts[kind]));
   }
   for (const auto& [origin, head] : group.origins) {
     group.Put(keys::OriginMax(origin), Be64(head.seq) + head.digest);
   }
   for (const auto& [peer, head] : group.heads) group.Put(keys::PeerKey(keys::kOutboxHead, peer), Be64(head));
   for (const auto& [key, row] : group.derived) group.Put(key, core::CanonicalBytes(*row));
-  rocksdb::WriteBatch batch;
   for (const auto& [key, value] : group.ops) {
     if (value) {
-      batch.Put(key, *value);
+      commit->batch.Put(key, *value);
     } else {
-      batch.Delete(key);
+      commit->batch.Delete(key);
     }
   }
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  absl::Status s = batch.Count() == 0 ? absl::OkStatus()
-                                      : FromRocks(db_->Write(wo, &batch), "committing records");
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!s.ok()) {
-    sticky_error_ = s;
-    return s;
+  return commit;
+}
+
+void Store::CommitLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    commit_cv_.wait(lock, [this] { return stop_committer_ || (inflight_ && !inflight_->done); });
+    if (inflight_ == nullptr || inflight_->done) return;  // stopping, nothing pending
+    std::shared_ptr<Commit> commit = inflight_;
+    lock.unlock();
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    absl::Status s = commit->batch.Count() == 0
+                         ? absl::OkStatus()
+                         : FromRocks(db_->Write(wo, &commit->batch), "committing records");
+    lock.lock();
+    Publish(*commit, s);
+    commit->done = true;
+    commit_cv_.notify_all();
+    lock.unlock();
+    for (const std::shared_ptr<Writer>& w : commit->writers) {
+      if (!s.ok() && w->result.ok()) w->result = s;
+      w->promise.set_value(std::move(w->result));
+    }
+    commit->writers.clear();
+    lock.lock();
   }
-  counts_ = std::move(counts);
-  for (auto& [origin, head] : group.origins) {
+}
+
+void Store::Publish(const Commit& commit, const absl::Status& written) {
+  if (!written.ok()) {
+    sticky_error_ = written;
+    return;
+  }
+  const Group& group = commit.group;
+  counts_ = commit.counts;
+  for (const auto& [origin, head] : group.origins) {
     origin_max_[origin] = head.seq;
-    origin_digest_[origin] = std::move(head.digest);
+    origin_digest_[origin] = head.digest;
   }
   for (const auto& [peer, head] : group.heads) outbox_head_[peer] = head;
   for (const auto& [peer, c] : group.inbound) inbound_[peer] = c;
-  if (group.tree) tree_ = std::make_shared<const core::UnitTree>(std::move(*group.tree));
+  if (group.tree) tree_ = std::make_shared<const core::UnitTree>(*group.tree);
   if (group.feed_head != 0) {
     feed_head_ = group.feed_head;
     index_cv_.notify_all();
   }
   if (!group.heads.empty()) outbox_cv_.notify_all();
-  return absl::OkStatus();
 }
 
-absl::StatusOr<WriteResult> Store::Write(WriteRequest req) {
-  Writer w;
-  w.req = &req;
-  std::unique_lock<std::mutex> lock(mu_);
-  writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
-  if (w.done) return std::move(w.result);
-  if (!sticky_error_.ok()) {
-    writers_.pop_front();
-    if (!writers_.empty()) writers_.front()->cv.notify_one();
-    return absl::UnavailableError(absl::StrCat(
-        "store refuses writes after an earlier failure: ", sticky_error_.message()));
-  }
-  // This writer leads everyone queued now; later arrivals form the next group.
-  std::vector<Writer*> group(writers_.begin(), writers_.end());
-  lock.unlock();
-  absl::Status committed = Lead(group);
-  lock.lock();
-  for (Writer* member : group) {
-    writers_.pop_front();
-    if (!committed.ok() && member->result.ok()) member->result = committed;
-    if (member != &w) {
-      member->done = true;
-      member->cv.notify_one();
-    }
-  }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
-  return std::move(w.result);
-}
+absl::StatusOr<WriteResult> Store::Write(WriteRequest req) { return Submit(std::move(req)).get(); }
 
 }  // namespace council::store

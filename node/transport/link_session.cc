@@ -1,5 +1,6 @@
 #include "node/transport/link_session.h"
 
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -202,54 +203,103 @@ bool LinkSession::Prepare(const v1::Batch& batch, int64_t now, Received* out, st
   return true;
 }
 
-bool LinkSession::HandleBatch(Received batch, std::string* error) {
-  if (batch.own_log) return HandleOwnLog(std::move(batch), error);
-  uint64_t cursor = store_.InboundCursor(peer_);
-  const uint64_t first = batch.first, last = batch.last;
-  switch (core::CheckBatch(cursor, first, last)) {
-    case core::BatchCheck::kInvalid:
-    case core::BatchCheck::kGap:
-      *error = absl::StrCat("batch [", first, ", ", last, "] does not follow inbound cursor ", cursor);
-      return false;
-    case core::BatchCheck::kStale:
-      break;
-    case core::BatchCheck::kApply: {
-      if (!Apply(std::move(batch), last, error)) return false;
-      cursor = last;
-      break;
+bool LinkSession::HandleBatch(Received batch, uint64_t cursor, std::string* error) {
+  const uint64_t head = batch.head;
+  const int64_t at_ms = batch.at_ms;
+  if (batch.own_log) {
+    if (!HandleOwnLog(std::move(batch), error)) return false;
+  } else {
+    switch (core::CheckBatch(cursor, batch.first, batch.last)) {
+      case core::BatchCheck::kInvalid:
+      case core::BatchCheck::kGap:
+        *error = absl::StrCat("batch [", batch.first, ", ", batch.last,
+                              "] does not follow inbound cursor ", cursor);
+        return false;
+      case core::BatchCheck::kStale:
+      case core::BatchCheck::kApply:  // not here: ApplyLoop submits those
+        break;
     }
+    if (!Ack(cursor)) return false;
   }
+  node_->links().Exchanged(peer_, head, at_ms);
+  return true;
+}
+
+bool LinkSession::Ack(uint64_t through) {
   v1::LinkMessage ack;
-  ack.mutable_ack()->set_through(cursor);
+  ack.mutable_ack()->set_through(through);
   ack.mutable_ack()->set_head(store_.OutboxHead(peer_));
   return Send(ack);
 }
 
+LinkSession::Applying LinkSession::Submit(Received batch, uint64_t inbound_cursor) {
+  Applying a;
+  a.through = inbound_cursor;
+  a.head = batch.head;
+  a.at_ms = batch.at_ms;
+  a.commit = node_->Submit(Request(std::move(batch), inbound_cursor));
+  return a;
+}
+
+bool LinkSession::Finish(Applying applying, std::string* error) {
+  if (!Report(node_->Finish(std::move(applying.commit)), error)) return false;
+  if (!Ack(applying.through)) return false;
+  node_->links().Exchanged(peer_, applying.head, applying.at_ms);
+  return true;
+}
+
 void LinkSession::ApplyLoop() {
-  while (true) {
-    Received batch;
+  // The inbound cursor as this link has taken it: at most one batch ahead
+  // of the durable one (`applying`). Only this thread writes it.
+  uint64_t cursor = store_.InboundCursor(peer_);
+  std::optional<Applying> applying;
+  std::string error;
+  bool ok = true;
+  while (ok) {
+    std::optional<Received> batch;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      received_cv_.wait(lock, [this] { return stop_ || reading_done_ || !received_.empty(); });
+      if (!applying) {
+        received_cv_.wait(lock, [this] { return stop_ || reading_done_ || !received_.empty(); });
+      }
       // Stopped: what is queued is not acknowledged, and the peer sends it again.
-      if (stop_ || received_.empty()) return;
-      batch = std::move(received_.front());
-      received_.pop_front();
+      if (stop_) break;
+      if (!received_.empty()) {
+        batch = std::move(received_.front());
+        received_.pop_front();
+      } else if (!applying) {
+        return;  // the stream ended and everything read is applied
+      }
+    }
+    if (!batch) {  // nothing more to stage: finish what is in flight
+      ok = Finish(std::move(*applying), &error);
+      applying.reset();
+      continue;
     }
     received_cv_.notify_all();
-    const uint64_t head = batch.head;
-    const int64_t at_ms = batch.at_ms;
-    std::string error;
-    if (!HandleBatch(std::move(batch), &error)) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        apply_error_ = error.empty() ? std::string(kStreamClosed) : error;
-      }
-      Stop();
-      return;
+    if (!batch->own_log && core::CheckBatch(cursor, batch->first, batch->last) == core::BatchCheck::kApply) {
+      const uint64_t last = batch->last;
+      Applying next = Submit(*std::move(batch), last);  // returns once `applying` is durable
+      cursor = last;
+      if (applying) ok = Finish(std::move(*applying), &error);
+      applying = std::move(next);
+      continue;
     }
-    node_->links().Exchanged(peer_, head, at_ms);
+    if (applying) {
+      ok = Finish(std::move(*applying), &error);
+      applying.reset();
+    }
+    ok = ok && HandleBatch(*std::move(batch), cursor, &error);
   }
+  // Whatever was submitted is waited for, so that the session ends with its
+  // writes durable; unacknowledged, the peer sends it again.
+  if (applying) node_->Finish(std::move(applying->commit)).IgnoreError();
+  if (ok) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    apply_error_ = error.empty() ? std::string(kStreamClosed) : error;
+  }
+  Stop();
 }
 
 std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
@@ -273,14 +323,17 @@ std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
   return records;
 }
 
-bool LinkSession::Apply(Received batch, uint64_t inbound_cursor, std::string* error) {
+store::WriteRequest LinkSession::Request(Received batch, uint64_t inbound_cursor) {
   store::WriteRequest req;
   req.from = peer_;
   req.inbound_cursor = inbound_cursor;
   req.wall_ms = node_->NowMillis();
   req.versions = std::move(batch.records);
   req.encoded = std::move(batch.encoded);
-  absl::StatusOr<store::WriteResult> written = node_->Commit(std::move(req));
+  return req;
+}
+
+bool LinkSession::Report(const absl::StatusOr<store::WriteResult>& written, std::string* error) {
   if (!written.ok()) {
     *error = std::string(written.status().message());
     return false;
@@ -308,7 +361,8 @@ bool LinkSession::HandleOwnLog(Received batch, std::string* error) {
       return false;
     }
   }
-  return Apply(std::move(batch), /*inbound_cursor=*/0, error);  // no outbox position: no cursor
+  // No outbox position: no cursor, no acknowledgement.
+  return Report(node_->Commit(Request(std::move(batch), /*inbound_cursor=*/0)), error);
 }
 
 std::string LinkSession::ReceiveLoop() {

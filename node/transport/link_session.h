@@ -1,9 +1,9 @@
 // One established replication link, run the same way on both ends: a sender
 // thread streams this node's outbox for the peer in pipelined batches; the
 // calling thread reads the peer's batches and parses, checks and encodes
-// their records while an applier thread commits the batch before and
-// acknowledges it (the two overlap: a batch's parsing is about a third of
-// its cost).
+// their records while an applier thread stages the batch before into the
+// store, whose committer writes the one before that; each batch is
+// acknowledged once durable.
 #ifndef COUNCIL_NODE_TRANSPORT_LINK_SESSION_H_
 #define COUNCIL_NODE_TRANSPORT_LINK_SESSION_H_
 
@@ -91,12 +91,27 @@ class LinkSession {
   // The batch's records that parse and validate; the others are refused
   // as "invalid".
   std::vector<v1::Record> ReadRecords(const v1::Batch& batch);
-  bool HandleBatch(Received batch, std::string* error);
+  // A batch that follows `cursor`, submitted to the store, not yet durable:
+  // acknowledged once it is.
+  struct Applying {
+    app::NodeService::PendingCommit commit;
+    uint64_t through = 0;
+    uint64_t head = 0;
+    int64_t at_ms = 0;
+  };
+  Applying Submit(Received batch, uint64_t inbound_cursor);
+  // Waits for `applying` to be durable, counts refusals, acknowledges.
+  bool Finish(Applying applying, std::string* error);
+  // Any other batch, handled after everything before it is durable: a stale
+  // one is acknowledged again, a gap ends the link.
+  bool HandleBatch(Received batch, uint64_t cursor, std::string* error);
   // A batch of the parent's return of this node's own log (sync.proto).
   bool HandleOwnLog(Received batch, std::string* error);
-  // Commits records from the peer, counting refusals; `inbound_cursor` 0
-  // leaves the cursor as it is.
-  bool Apply(Received batch, uint64_t inbound_cursor, std::string* error);
+  store::WriteRequest Request(Received batch, uint64_t inbound_cursor);
+  // Counts the records of a committed batch that were not applied; false
+  // (and `error`) if the commit failed.
+  bool Report(const absl::StatusOr<store::WriteResult>& written, std::string* error);
+  bool Ack(uint64_t through);
   bool Send(const v1::LinkMessage& msg);
   // Counts and logs records of the peer's batch that were not applied.
   void Refuse(const std::string& reason, uint64_t count, const std::string& detail);

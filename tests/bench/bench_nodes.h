@@ -95,6 +95,9 @@ absl::Status WaitUntil(const std::function<absl::StatusOr<bool>()>& done,
 
 // Peak resident set size of a running process (VmHWM), bytes; 0 if unknown.
 uint64_t PeakRssBytes(pid_t pid);
+// CPU time a running process has used, user and system, all its threads
+// (/proc/<pid>/stat), seconds; 0 if unknown.
+double CpuSeconds(pid_t pid);
 
 // The value of the Prometheus sample `series` (name with its labels exactly
 // as exposed, e.g. `council_link_bytes_sent_total{peer="51"}`); NOT_FOUND if

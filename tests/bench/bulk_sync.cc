@@ -169,12 +169,15 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   RETURN_IF_ERROR(cluster.Start(kParent, false));
   const auto dialled = Clock::now();
   RETURN_IF_ERROR(cluster.Start(kChild, /*dial_parent=*/true));
+  const double cpu_before[2] = {CpuSeconds(cluster.pid(kParent)), CpuSeconds(cluster.pid(kChild))};
   const milliseconds bulk_timeout(120000 + config.records * 2);
   fprintf(stderr, "council_bench: bulk sync %s → %s (bounded by %lld s)\n", kChild, kParent,
           static_cast<long long>(bulk_timeout.count() / 1000));
   ASSIGN_OR_RETURN(Convergence bulk,
                    AwaitParentHolds(cluster, config.records, dialled, bulk_timeout,
                                     milliseconds(20), /*progress=*/true));
+  const double cpu_used[2] = {CpuSeconds(cluster.pid(kParent)) - cpu_before[0],
+                              CpuSeconds(cluster.pid(kChild)) - cpu_before[1]};
   const double bulk_rate = config.records / bulk.seconds_from_link_up;
   results->figures.push_back(
       {absl::StrCat("Bulk sync: ", Thousands(config.records), " records, district → empty province"),
@@ -183,6 +186,18 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
                        bulk.seconds_from_link_up),
        RatioText(bulk_rate, ceiling.records_per_second),
        bulk_rate >= 100000 && bulk_rate >= 0.4 * ceiling.records_per_second});
+  // What bounds the rate once the cores are busy: CPU per record.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const double cpu_us = (cpu_used[0] + cpu_used[1]) * 1e6 / config.records;
+  results->figures.push_back(
+      {"CPU per record during the bulk sync, both nodes (user + system, all threads)",
+       "— (cores ÷ CPU per record bounds the rate)",
+       absl::StrFormat("%.0f µs (province %.0f, district %.0f); the %u cores %.0f %% busy; bound "
+                       "%s rec/s",
+                       cpu_us, cpu_used[0] * 1e6 / config.records, cpu_used[1] * 1e6 / config.records,
+                       cores, 100 * (cpu_used[0] + cpu_used[1]) / (cores * bulk.seconds_from_start),
+                       Thousands(static_cast<uint64_t>(cores * 1e6 / cpu_us))),
+       "—", std::nullopt});
   if (config.records < 1000000) {
     results->notes.push_back(absl::StrFormat(
         "The issue's bulk figure is for 1,000,000 records; this run used %s. At this run's rates "

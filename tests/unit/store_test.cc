@@ -1,5 +1,7 @@
 // The RocksDB store (node/store/store.h) on a real database in a fresh
 // temporary directory per test.
+#include <future>
+
 #include "store_fixture.h"
 
 namespace council::store::test {
@@ -341,6 +343,55 @@ TEST_F(StoreTest, ConcurrentWritersGetContiguousSequences) {
   EXPECT_EQ(store_->OriginMax(kOrigin), n);
   EXPECT_EQ(AllIds().size(), n);
   for (const std::string& id : ids) ASSERT_TRUE(store_->Get(id).ok()) << id;
+}
+
+// Submit returns once a write is staged, so one caller can stage its next
+// write while the one before reaches the disk: each write is staged on top
+// of the one in flight (an amend finds the version just created, counts and
+// heads carry over) and every one of them is durable.
+TEST_F(StoreTest, SubmittedWritesStageOnTopOfTheOneInFlight) {
+  constexpr uint64_t kAmends = 30;
+  std::vector<std::future<absl::StatusOr<WriteResult>>> pending;
+  auto submit = [&](std::vector<v1::Record> drafts, std::vector<v1::Record> versions,
+                    uint64_t cursor) {
+    WriteRequest req;
+    req.drafts = std::move(drafts);
+    req.versions = std::move(versions);
+    req.wall_ms = kWall;
+    if (cursor != 0) {
+      req.from = "21550";
+      req.inbound_cursor = cursor;
+    }
+    pending.push_back(store_->Submit(std::move(req)));
+  };
+  submit({ReportDraft("2023-H1", "Bản 1")}, {}, 0);
+  for (uint64_t v = 1; v <= kAmends; ++v) {
+    v1::Record amend = ReportDraft(v % 2 ? "2023-Q3" : "2023-H1", "Bản " + std::to_string(v + 1));
+    amend.set_id("522:1");
+    amend.set_version(v);  // the version the write before this one makes
+    submit({amend}, {}, 0);
+    submit({}, {Complete(PetitionDraft(), "21550", v, v, 1)}, v);  // a link batch each
+  }
+  for (size_t i = 0; i < pending.size(); ++i) {
+    absl::StatusOr<WriteResult> r = pending[i].get();
+    ASSERT_TRUE(r.ok()) << "write " << i << ": " << r.status();
+  }
+  auto check = [&] {
+    absl::StatusOr<v1::Record> report = store_->Get("522:1");
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(report->version(), kAmends + 1);
+    EXPECT_EQ(report->doc().title(), "Bản " + std::to_string(kAmends + 1));
+    EXPECT_EQ(store_->OriginMax(kOrigin), kAmends + 1);
+    EXPECT_EQ(store_->OriginMax("21550"), kAmends);
+    EXPECT_EQ(store_->InboundCursor("21550"), kAmends);
+    EXPECT_EQ(store_->Counts(), (std::map<std::string, uint64_t>{{"petition", kAmends}, {"report", 1}}));
+    EXPECT_EQ(ListIds({.period = "2023-H1"}), std::vector<std::string>{"522:1"});  // kAmends even
+    EXPECT_TRUE(ListIds({.period = "2023-Q3"}).empty());
+    EXPECT_EQ(store_->OutboxHead("51"), 2 * kAmends + 1);  // every version goes up
+  };
+  check();
+  Reopen();
+  check();
 }
 
 // Concurrent optimistic amends of one record: exactly one wins.
