@@ -85,14 +85,6 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   // has one committer thread, and the indexer's batches are rare.
   options.memtable_insert_with_hint_prefix_extractor = std::make_shared<SequencedKeyPrefix>();
   options.allow_concurrent_memtable_write = false;
-  // Record versions (log entries, ~1 KB) go to blob files when the memtable
-  // is flushed, and compaction moves only the keys and a reference: values
-  // that are never overwritten are written to disk once instead of once per
-  // level (BENCHMARKS.md: a fifth of the hub's CPU during a bulk sync). Blob
-  // files are not compressed: LZ4 there cost more CPU than it saved.
-  options.enable_blob_files = true;
-  options.min_blob_size = 512;
-  options.blob_file_size = 64 << 20;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Index and filter blocks live in one bounded cache with the data blocks
@@ -315,11 +307,10 @@ std::map<std::string, uint64_t> Store::OriginMaxima() const {
 }
 
 uint64_t Store::ApproximateBytes() const {
-  uint64_t sst = 0, blob = 0, mem = 0;
+  uint64_t sst = 0, mem = 0;
   db_->GetIntProperty("rocksdb.total-sst-files-size", &sst);
-  db_->GetIntProperty("rocksdb.total-blob-file-size", &blob);
   db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &mem);
-  return sst + blob + mem;
+  return sst + mem;
 }
 
 core::UnitTree Store::Tree() const { return *TreeSnapshot(); }

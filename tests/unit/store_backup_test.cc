@@ -1,6 +1,6 @@
-// Record versions of a realistic size (~1 KB and more) are kept in RocksDB
-// blob files once flushed (store.cc); they must read back byte for byte
-// after a reopen, through an outbox, and through a backup and its restore.
+// Record versions of a realistic size (~1 KB and more), once flushed from
+// the memtable, read back byte for byte after a reopen, through an outbox,
+// and through a backup and its restore.
 #include <filesystem>
 
 #include "store_fixture.h"
@@ -23,13 +23,13 @@ v1::Record LongReport(int n, int paragraphs) {
   return r;
 }
 
-size_t BlobFilesIn(const std::string& dir) {
+size_t TableFilesIn(const std::string& dir) {
   size_t n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().extension() == ".blob";
+  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().extension() == ".sst";
   return n;
 }
 
-TEST_F(StoreTest, LargeVersionsReadBackExactlyFromBlobFilesAfterReopenAndRestore) {
+TEST_F(StoreTest, LargeVersionsReadBackExactlyAfterFlushReopenAndRestore) {
   constexpr int kRecords = 40;
   std::map<std::string, std::string> written;  // id -> canonical bytes
   for (int i = 0; i < kRecords; ++i) {
@@ -52,8 +52,8 @@ TEST_F(StoreTest, LargeVersionsReadBackExactlyFromBlobFilesAfterReopenAndRestore
       EXPECT_EQ(r, written.at(parsed.id()));
     }
   };
-  Reopen();  // recovering the WAL flushes the memtable: the versions go to blob files
-  ASSERT_GT(BlobFilesIn(dir_.Sub("db")), 0u) << "the versions were expected in blob files";
+  Reopen();  // recovering the WAL flushes the memtable into a table file
+  ASSERT_GT(TableFilesIn(dir_.Sub("db")), 0u) << "the versions were expected flushed";
   check(*store_);
 
   absl::StatusOr<BackupSummary> backup = store_->Backup(dir_.Sub("backup"), nullptr);
@@ -61,7 +61,7 @@ TEST_F(StoreTest, LargeVersionsReadBackExactlyFromBlobFilesAfterReopenAndRestore
   store_.reset();
   absl::StatusOr<BackupSummary> restored = Store::Restore(dir_.Sub("backup"), dir_.Sub("restored"));
   ASSERT_TRUE(restored.ok()) << restored.status();
-  EXPECT_GT(BlobFilesIn(dir_.Sub("restored")), 0u);
+  EXPECT_GT(TableFilesIn(dir_.Sub("restored")), 0u);
   absl::StatusOr<std::unique_ptr<Store>> reopened = Store::Open(dir_.Sub("restored"), kPlace);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   check(**reopened);
