@@ -60,6 +60,8 @@ ABSL_FLAG(std::string, signing_ca, "",
 ABSL_FLAG(bool, recover_from_parent, false,
           "on a new data directory: this unit's disk was lost; fetch its own records from the "
           "parent before taking local writes");
+ABSL_FLAG(std::string, link_compression, "",
+          "gzip: compress the link to the parent both ways (a slow link); none (default)");
 ABSL_FLAG(std::string, from, "", "councild restore: the backup directory to restore");
 ABSL_FLAG(std::string, admin_token_file, "",
           "admin credential file (default <data-dir>/admin.token, created at first start)");
@@ -87,6 +89,7 @@ absl::StatusOr<v1::NodeConfig> ConfigFromFlags() {
   flags.set_tls_cert(absl::GetFlag(FLAGS_tls_cert));
   flags.set_tls_key(absl::GetFlag(FLAGS_tls_key));
   flags.set_insecure(absl::GetFlag(FLAGS_insecure));
+  flags.set_link_compression(absl::GetFlag(FLAGS_link_compression));
   flags.set_admin_token_file(absl::GetFlag(FLAGS_admin_token_file));
   flags.set_signing_key(absl::GetFlag(FLAGS_signing_key));
   flags.set_signing_cert(absl::GetFlag(FLAGS_signing_cert));
@@ -185,7 +188,7 @@ absl::Status Run() {
   if (!config.parent().empty()) {
     parent_link = std::make_unique<transport::ParentLink>(
         node.get(), config.parent(), transport::LinkChannelCredentials(link_tls),
-        /*bind_units=*/link_tls != nullptr);
+        /*bind_units=*/link_tls != nullptr, /*gzip=*/config.link_compression() == "gzip");
     parent_link->Start();
   }
   node->SetBoundAddresses(server.address, link_server.address);

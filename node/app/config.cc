@@ -91,6 +91,10 @@ absl::Status ValidateConfig(const v1::NodeConfig& config) {
     RETURN_IF_ERROR(ValidateAddress("--metrics-listen", config.metrics_listen()));
   }
   RETURN_IF_ERROR(ValidateAddress("--admin-listen", config.admin_listen()));
+  if (const std::string& c = config.link_compression(); !c.empty() && c != "none" && c != "gzip") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid --link-compression '", c, "': expected none or gzip"));
+  }
   return ValidateLinkSecurity(config);
 }
 

@@ -29,11 +29,13 @@ class ClientStream : public MessageStream {
 }  // namespace
 
 ParentLink::ParentLink(app::NodeService* node, std::string address,
-                       std::shared_ptr<grpc::ChannelCredentials> credentials, bool bind_units)
+                       std::shared_ptr<grpc::ChannelCredentials> credentials, bool bind_units,
+                       bool gzip)
     : node_(node),
       address_(std::move(address)),
       credentials_(std::move(credentials)),
       bind_units_(bind_units),
+      gzip_(gzip),
       rng_(std::random_device{}()) {}
 
 ParentLink::~ParentLink() { Stop(); }
@@ -53,8 +55,9 @@ void ParentLink::Stop() {
 
 bool ParentLink::RunOnce(std::string* why) {
   const std::string parent = node_->identity().parent_unit();
-  auto channel = grpc::CreateCustomChannel(address_, credentials_,
-                                           LinkChannelArgs());
+  grpc::ChannelArguments args = LinkChannelArgs();
+  if (gzip_) args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
+  auto channel = grpc::CreateCustomChannel(address_, credentials_, args);
   auto stub = v1::Sync::NewStub(channel);
   grpc::ClientContext ctx;
   {
@@ -69,7 +72,9 @@ bool ParentLink::RunOnce(std::string* why) {
   v1::LinkMessage reply;
   // The call already ended (refused by the parent, TLS handshake failed...):
   // Finish() then has the parent's reason, which a cancel would replace.
-  bool ended = !stream->Write(HelloFor(*node_, parent)) || !stream->Read(&reply);
+  v1::LinkMessage hello = HelloFor(*node_, parent);
+  hello.mutable_hello()->set_gzip(gzip_);
+  bool ended = !stream->Write(hello) || !stream->Read(&reply);
   if (!ended && reply.has_hello()) {
     // Nothing the peer sends is used before its certificate is checked.
     absl::StatusOr<std::string> named =
@@ -97,7 +102,8 @@ bool ParentLink::RunOnce(std::string* why) {
         if (stop_) session.Stop();
       }
       node_->links().Connected(parent, "parent", address_, node_->NowMillis());
-      app::Log("info", "link_up", {{"peer", parent}, {"role", "parent"}, {"addr", address_}});
+      app::Log("info", "link_up", {{"peer", parent}, {"role", "parent"}, {"addr", address_},
+                                   {"compression", gzip_ ? "gzip" : "none"}});
       *why = session.Run(reply.hello());
     }
   }

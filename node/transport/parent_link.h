@@ -27,8 +27,10 @@ class ParentLink {
   // parent's certificate must name the parent unit, or the link is refused
   // (logged as link_refused, counted as refused "certificate") and redialled
   // later like any failure.
+  // With `gzip`, the link's messages are compressed both ways (Hello.gzip).
   ParentLink(app::NodeService* node, std::string address,
-             std::shared_ptr<grpc::ChannelCredentials> credentials, bool bind_units);
+             std::shared_ptr<grpc::ChannelCredentials> credentials, bool bind_units,
+             bool gzip = false);
   ~ParentLink();  // Stop()s
 
   void Start();
@@ -43,6 +45,7 @@ class ParentLink {
   const std::string address_;
   const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   const bool bind_units_;
+  const bool gzip_;
   core::BackoffPolicy policy_;
   std::mt19937_64 rng_;
 

@@ -63,6 +63,8 @@ grpc::Status SyncService::Link(grpc::ServerContext* ctx,
                                      "', but this node is unit ", self));
   }
   const std::string peer = hello.unit();
+  // Before anything is written: the initial metadata names the encoding.
+  if (hello.gzip()) ctx->set_compression_algorithm(GRPC_COMPRESS_GZIP);
   ServerStream adapter(ctx, stream);
   LinkSession session(node_, &adapter, peer);
   {

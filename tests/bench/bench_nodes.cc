@@ -70,7 +70,8 @@ std::string BenchCluster::metrics_addr(const std::string& unit) const {
   return absl::StrCat("127.0.0.1:", member(unit).metrics_port);
 }
 
-absl::Status BenchCluster::Start(const std::string& unit, bool dial_parent) {
+absl::Status BenchCluster::Start(const std::string& unit, bool dial_parent,
+                                 const std::vector<std::string>& extra_args) {
   Member& m = member(unit);
   if (m.process && m.process->Running()) return absl::FailedPreconditionError(unit + " runs already");
   absl::StatusOr<itest::TlsPaths> tls = itest::MakePki(pki_dir_, unit);
@@ -89,6 +90,7 @@ absl::Status BenchCluster::Start(const std::string& unit, bool dial_parent) {
     o.extra_args.push_back("--parent");
     o.extra_args.push_back(listen_addr(m.spec.parent_unit));
   }
+  o.extra_args.insert(o.extra_args.end(), extra_args.begin(), extra_args.end());
   absl::StatusOr<std::unique_ptr<itest::NodeProcess>> p = itest::NodeProcess::Start(data_dir(unit), o);
   if (!p.ok()) return absl::Status(p.status().code(), absl::StrCat("starting ", unit, ": ", p.status().message()));
   m.process = *std::move(p);

@@ -50,7 +50,8 @@ class BenchCluster {
   // Starts `unit` (its data directory is kept across restarts) and connects
   // an admin client to it. `dial_parent`: pass --parent with the parent's
   // link address (the parent need not run).
-  absl::Status Start(const std::string& unit, bool dial_parent);
+  absl::Status Start(const std::string& unit, bool dial_parent,
+                     const std::vector<std::string>& extra_args = {});
   // SIGTERM; SIGKILL after `grace`. The exit code.
   int Stop(const std::string& unit, std::chrono::milliseconds grace = std::chrono::seconds(60));
   bool Running(const std::string& unit);

@@ -57,7 +57,7 @@ TEST_F(ReorganisationTest, DistrictLevelRemovedWhileCommunesHoldUnsyncedWrites) 
   EXPECT_TRUE(absl::StrContains(dissolved.out, "522 merged into 51")) << dissolved.out;
 
   // Each commune office is pointed at the province and restarted.
-  for (const std::string& commune : {"21550", "21551"}) {
+  for (const std::string commune : {"21550", "21551"}) {
     tree().Reparent(commune, "51");
     ASSERT_TRUE(tree().Restart(commune).ok()) << commune;
   }
@@ -80,7 +80,7 @@ TEST_F(ReorganisationTest, DistrictLevelRemovedWhileCommunesHoldUnsyncedWrites) 
       "51", {"directive", "issue", "--title", "Triển khai mô hình chính quyền hai cấp", "--due",
              "2026-12-31", "--to-level", "commune"});
   ASSERT_TRUE(directive.ok()) << directive.status();
-  for (const std::string& commune : {"21550", "21551"}) {
+  for (const std::string commune : {"21550", "21551"}) {
     ASSERT_TRUE(tree().WaitForRecord(commune, *directive).ok()) << commune;
   }
   RunResult track = tree().Ctl("51", {"--json", "directive", "track", *directive});

@@ -123,7 +123,7 @@ TEST_F(ResilienceTest, RestoredNodeRecoversWhatItWroteAfterTheBackupAndReusesNoS
   for (const std::string& id : {after1, after2, fresh}) {
     EXPECT_TRUE(tree().Find("51", id).has_value()) << id;
   }
-  for (const std::string& unit : {"51", "522", "21550"}) {
+  for (const std::string unit : {"51", "522", "21550"}) {
     EXPECT_EQ(Refusals(unit), (std::map<std::string, uint64_t>{})) << unit;
   }
 }
@@ -160,7 +160,7 @@ TEST_F(ResilienceTest, WipedNodeIsRebuiltFromItsParentWithIdenticalContent) {
   absl::StatusOr<v1::Record> rec = tree().WaitForRecord("51", fresh);
   ASSERT_TRUE(rec.ok()) << rec.status();
   EXPECT_EQ(rec->seq(), handed_out + 1);
-  for (const std::string& unit : {"51", "522", "21550"}) {
+  for (const std::string unit : {"51", "522", "21550"}) {
     EXPECT_EQ(Refusals(unit), (std::map<std::string, uint64_t>{})) << unit;
   }
 }

@@ -139,11 +139,12 @@ absl::Status CouncilTree::StartMember(Member& m) {
   o.name = m.spec.name;
   o.parent_unit = m.spec.parent;
   o.extra_args = {"--listen", listen_addr(m.spec.unit)};
-  o.extra_args.insert(o.extra_args.end(), m.extra_args.begin(), m.extra_args.end());
   if (!m.spec.parent.empty()) {
     o.extra_args.push_back("--parent");
     o.extra_args.push_back(listen_addr(m.spec.parent));
   }
+  // Last, so that they override the flags above (the last one given wins).
+  o.extra_args.insert(o.extra_args.end(), m.extra_args.begin(), m.extra_args.end());
   if (tls()) {
     absl::StatusOr<TlsPaths> paths = MakePki(pki_dir_, m.spec.unit);
     if (!paths.ok()) return paths.status();

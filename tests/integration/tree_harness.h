@@ -88,7 +88,8 @@ class CouncilTree {
   // Starts every registered node not running, parents first.
   absl::Status StartAll();
   // From the next start on, `unit` runs on data directory `dir` (a restored
-  // or rebuilt disk) with `extra_args` added to its command line.
+  // or rebuilt disk) with `extra_args` added at the end of its command line
+  // (overriding the harness's own flags, e.g. --parent through a forwarder).
   void Relocate(const std::string& unit, std::string dir, std::vector<std::string> extra_args = {});
   // From the next start on, `unit` dials `parent` (a reorganisation).
   void Reparent(const std::string& unit, const std::string& parent);
