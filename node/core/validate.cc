@@ -31,14 +31,24 @@ struct FieldPath {
   }
 };
 
-absl::Status CheckString(const FieldPath& at, absl::string_view value) {
-  if (value.size() <= kMaxStringBytes && IsValidUtf8(value)) return absl::OkStatus();
+absl::Status CheckString(const FieldPath& at, absl::string_view value, Utf8 utf8) {
+  if (value.size() <= kMaxStringBytes && (utf8 == Utf8::kCheckedByParser || IsValidUtf8(value))) {
+    return absl::OkStatus();
+  }
   return ValidateText(at.Render(), value, kMaxStringBytes);
+}
+
+// A map whose entries need no walk here: report metrics, whose names
+// ValidateReport holds to [a-z0-9_]{1,64} (walking a map by reflection
+// rebuilds it as a repeated field).
+bool EntriesCheckedElsewhere(const pb::FieldDescriptor* f) {
+  static const pb::FieldDescriptor* const metrics = v1::Report::descriptor()->FindFieldByName("metrics");
+  return f == metrics;
 }
 
 // Walks every set field: strings must be UTF-8 and bounded, repeated fields
 // bounded.
-absl::Status ValidateStrings(const pb::Message& m, const FieldPath& path) {
+absl::Status ValidateStrings(const pb::Message& m, const FieldPath& path, Utf8 utf8) {
   const pb::Reflection* refl = m.GetReflection();
   std::vector<const pb::FieldDescriptor*> fields;
   refl->ListFields(m, &fields);
@@ -48,8 +58,8 @@ absl::Status ValidateStrings(const pb::Message& m, const FieldPath& path) {
     const bool is_message = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE;
     if (!f->is_repeated()) {
       FieldPath at{&path, f};
-      if (is_string) RETURN_IF_ERROR(CheckString(at, refl->GetStringReference(m, f, &scratch)));
-      if (is_message) RETURN_IF_ERROR(ValidateStrings(refl->GetMessage(m, f), at));
+      if (is_string) RETURN_IF_ERROR(CheckString(at, refl->GetStringReference(m, f, &scratch), utf8));
+      if (is_message) RETURN_IF_ERROR(ValidateStrings(refl->GetMessage(m, f), at, utf8));
       continue;
     }
     const int n = refl->FieldSize(m, f);
@@ -57,12 +67,13 @@ absl::Status ValidateStrings(const pb::Message& m, const FieldPath& path) {
       return absl::InvalidArgumentError(absl::StrCat(FieldPath{&path, f}.Render(), " has more than ",
                                                      kMaxRepeated, " entries"));
     }
+    if (EntriesCheckedElsewhere(f)) continue;
     for (int i = 0; i < n && (is_string || is_message); ++i) {
       FieldPath at{&path, f, i};
       if (is_string) {
-        RETURN_IF_ERROR(CheckString(at, refl->GetRepeatedStringReference(m, f, i, &scratch)));
+        RETURN_IF_ERROR(CheckString(at, refl->GetRepeatedStringReference(m, f, i, &scratch), utf8));
       } else {
-        RETURN_IF_ERROR(ValidateStrings(refl->GetRepeatedMessage(m, f, i), at));
+        RETURN_IF_ERROR(ValidateStrings(refl->GetRepeatedMessage(m, f, i), at, utf8));
       }
     }
   }
@@ -180,12 +191,12 @@ bool NeedsTitle(const v1::Record& r) {
 
 }  // namespace
 
-absl::Status ValidateDraft(const v1::Record& r) {
+absl::Status ValidateDraft(const v1::Record& r, Utf8 utf8) {
   if (r.ByteSizeLong() > kMaxRecordBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("record is larger than ", kMaxRecordBytes, " bytes"));
   }
-  RETURN_IF_ERROR(ValidateStrings(r, FieldPath{}));
+  RETURN_IF_ERROR(ValidateStrings(r, FieldPath{}, utf8));
   if (NeedsTitle(r)) RETURN_IF_ERROR(Required("title", r.doc().title()));
   if (r.doc().title().size() > kMaxTitleBytes) {
     return absl::InvalidArgumentError(
@@ -195,8 +206,8 @@ absl::Status ValidateDraft(const v1::Record& r) {
   return ValidateBody(r);
 }
 
-absl::Status ValidateComplete(const v1::Record& r) {
-  RETURN_IF_ERROR(ValidateDraft(r));
+absl::Status ValidateComplete(const v1::Record& r, Utf8 utf8) {
+  RETURN_IF_ERROR(ValidateDraft(r, utf8));
   RETURN_IF_ERROR(ValidateUnitId(r.origin(), "origin"));
   ASSIGN_OR_RETURN(RecordIdParts parts, ParseRecordId(r.id()));
   if (parts.origin != r.origin()) {

@@ -313,7 +313,7 @@ std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
                                         "text that is not UTF-8)"));
       continue;
     }
-    absl::Status valid = core::ValidateComplete(r);
+    absl::Status valid = core::ValidateComplete(r, core::Utf8::kCheckedByParser);
     if (!valid.ok()) {
       Refuse("invalid", 1, absl::StrCat("record ", r.id(), ": ", valid.message()));
       continue;

@@ -282,5 +282,27 @@ TEST(ValidateComplete, AppliesTheDraftRulesToo) {
                 "meeting date");
 }
 
+// Utf8::kCheckedByParser rests on protobuf's binary parser refusing a
+// record whose text is not UTF-8 (proto3 strings); every other rule stands.
+TEST(ValidateComplete, AfterTheParserOnlyTheUtf8CheckIsLeftOut) {
+  v1::Record bad = Complete(ReportDraft(), "21550", 3, 3, 1);
+  bad.mutable_report()->add_sections()->set_text("Vi\xE1\xBB");  // truncated
+  ExpectInvalid(ValidateComplete(bad), "report.sections[0].text");
+  std::string wire;
+  ASSERT_TRUE(bad.SerializePartialToString(&wire));
+  v1::Record parsed;
+  EXPECT_FALSE(parsed.ParseFromString(wire)) << "the parser took text that is not UTF-8";
+
+  v1::Record long_text = Complete(ReportDraft(), "21550", 3, 3, 1);
+  long_text.mutable_report()->add_sections()->set_text(std::string(kMaxStringBytes + 1, 'a'));
+  ExpectInvalid(ValidateComplete(long_text, Utf8::kCheckedByParser), "report.sections[0].text");
+  v1::Record bad_metric = Complete(ReportDraft(), "21550", 3, 3, 1);
+  (*bad_metric.mutable_report()->mutable_metrics())["Số_họp"] = 1;
+  ExpectInvalid(ValidateComplete(bad_metric, Utf8::kCheckedByParser), "metric");
+  ExpectInvalid(ValidateComplete(Complete(ReportDraft(), "21550", 3, 3, 1, 0), Utf8::kCheckedByParser),
+                "timestamp");
+  EXPECT_TRUE(ValidateComplete(Complete(ReportDraft(), "21550", 3, 3, 1), Utf8::kCheckedByParser).ok());
+}
+
 }  // namespace
 }  // namespace council::core
