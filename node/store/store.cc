@@ -223,16 +223,11 @@ absl::Status Store::SaveIdentity(const v1::NodeIdentity& identity) {
                    "saving node identity");
 }
 
-absl::StatusOr<std::string> Store::GetEncodedVersion(const std::string& origin, uint64_t seq) {
+absl::StatusOr<v1::Record> Store::GetVersion(const std::string& origin, uint64_t seq) {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Log(origin, seq), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no version ", origin, "/", seq));
   RETURN_IF_ERROR(FromRocks(s, "reading log entry"));
-  return value;
-}
-
-absl::StatusOr<v1::Record> Store::GetVersion(const std::string& origin, uint64_t seq) {
-  ASSIGN_OR_RETURN(std::string value, GetEncodedVersion(origin, seq));
   v1::Record rec;
   if (!rec.ParseFromString(value)) {
     return absl::DataLossError(absl::StrCat("log entry ", origin, "/", seq, " is corrupt"));

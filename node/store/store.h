@@ -92,6 +92,13 @@ struct OutboxSlice {
   std::vector<std::string> records;  // each a Record's CanonicalBytes, as stored
 };
 
+// Versions of one origin as stored (each a Record's CanonicalBytes), in
+// sequence order; reading resumes at `next`.
+struct LogSlice {
+  std::vector<std::string> records;
+  uint64_t next = 0;
+};
+
 // A backup taken by Store::Backup, or restored by Store::Restore.
 struct BackupSummary {
   uint32_t id = 0;
@@ -164,8 +171,12 @@ class Store {
   absl::StatusOr<v1::Record> Get(const std::string& id);
   // The version of `origin` with sequence `seq`, or NOT_FOUND.
   absl::StatusOr<v1::Record> GetVersion(const std::string& origin, uint64_t seq);
-  // The same version as stored: the Record's CanonicalBytes.
-  absl::StatusOr<std::string> GetEncodedVersion(const std::string& origin, uint64_t seq);
+  // The versions of `origin` this node holds with sequences from `from`
+  // through `through`, up to `max_records` and about `max_bytes`, by one
+  // scan of the log (sequences not held are skipped); `next` is `through`
+  // + 1 once the range is read.
+  absl::StatusOr<LogSlice> ReadLog(const std::string& origin, uint64_t from, uint64_t through,
+                                   size_t max_records, size_t max_bytes);
 
   // Current records matching `filter`, in id order (origin, then creation).
   // `fn` returns false to stop early.

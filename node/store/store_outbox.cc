@@ -44,6 +44,27 @@ absl::StatusOr<OutboxSlice> Store::ReadOutbox(const std::string& peer, uint64_t 
   return slice;
 }
 
+absl::StatusOr<LogSlice> Store::ReadLog(const std::string& origin, uint64_t from, uint64_t through,
+                                        size_t max_records, size_t max_bytes) {
+  LogSlice slice;
+  slice.next = through + 1;
+  const std::string prefix = keys::LogPrefix(origin);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  size_t bytes = 0;
+  for (it->Seek(keys::Log(origin, from)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const uint64_t seq = keys::GetBe64(absl::string_view(it->key().data() + prefix.size(), 8));
+    if (seq > through) break;
+    if (slice.records.size() == max_records || bytes >= max_bytes) {
+      slice.next = seq;
+      break;
+    }
+    bytes += it->value().size();
+    slice.records.emplace_back(it->value().data(), it->value().size());
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "reading the log"));
+  return slice;
+}
+
 uint64_t Store::OutboxHead(const std::string& peer) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = outbox_head_.find(peer);

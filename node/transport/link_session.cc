@@ -52,28 +52,23 @@ bool SendOwnLog(app::NodeService& node, const std::string& child, uint64_t child
             {"peer_holds_seq", absl::StrCat(child_own_seq)},
             {"held_seq", absl::StrCat(held)},
             {"detail", "the child holds less of its own log than this node: sending it back"}});
-  v1::LinkMessage msg;
-  size_t bytes = 0;
-  auto flush = [&] {
-    if (msg.batch().records_size() == 0) return true;
-    msg.mutable_batch()->set_own_log(true);
-    node.metrics().BytesSent(child, msg.ByteSizeLong());
-    bool sent = stream.Write(msg);
-    msg.Clear();
-    bytes = 0;
-    return sent;
-  };
-  for (uint64_t seq = child_own_seq + 1; seq <= held; ++seq) {
-    absl::StatusOr<std::string> rec = node.store().GetEncodedVersion(child, seq);
-    if (!rec.ok()) continue;  // never routed here
-    bytes += rec->size();
-    msg.mutable_batch()->add_records(*std::move(rec));
-    if (msg.batch().records_size() == static_cast<int>(LinkSession::kMaxBatchRecords) ||
-        bytes >= LinkSession::kMaxBatchBytes) {
-      if (!flush()) return false;
+  // Versions never routed here are not held, and skipped.
+  for (uint64_t seq = child_own_seq + 1; seq <= held;) {
+    absl::StatusOr<store::LogSlice> slice = node.store().ReadLog(
+        child, seq, held, LinkSession::kMaxBatchRecords, LinkSession::kMaxBatchBytes);
+    if (!slice.ok()) {
+      app::Log("error", "send_own_log", {{"peer", child}, {"detail", std::string(slice.status().message())}});
+      return false;
     }
+    seq = slice->next;
+    if (slice->records.empty()) continue;
+    v1::LinkMessage msg;
+    msg.mutable_batch()->set_own_log(true);
+    for (std::string& r : slice->records) msg.mutable_batch()->add_records(std::move(r));
+    node.metrics().BytesSent(child, msg.ByteSizeLong());
+    if (!stream.Write(msg)) return false;
   }
-  return flush();
+  return true;
 }
 
 LinkSession::LinkSession(app::NodeService* node, MessageStream* stream, std::string peer)

@@ -237,5 +237,41 @@ TEST_F(StoreTest, ReorganisationSurvivesARestartWhateverTheIdOrder) {
   EXPECT_EQ(store_->Tree().ParentOf("61001"), "527");
 }
 
+// A parent returning a child's own log (recovery) reads it by one scan:
+// the versions held in the range, in order, in slices within the limits,
+// skipping sequences never routed here.
+TEST_F(StoreTest, ReadLogReturnsHeldVersionsOfARangeInSlices) {
+  std::vector<v1::Record> held;
+  for (uint64_t seq : {1, 2, 4, 5, 6, 9}) held.push_back(Complete(ReportDraft(), "21550", seq, seq, 1));
+  held.push_back(Complete(ReportDraft(), "21553", 3, 3, 1));  // another origin, same sequences
+  ASSERT_TRUE(Apply(held).ok());
+  auto seqs_of = [](const LogSlice& slice) {
+    std::vector<uint64_t> out;
+    for (const std::string& bytes : slice.records) {
+      v1::Record r;
+      EXPECT_TRUE(r.ParseFromString(bytes));
+      EXPECT_EQ(r.origin(), "21550");
+      out.push_back(r.seq());
+    }
+    return out;
+  };
+  absl::StatusOr<LogSlice> all = store_->ReadLog("21550", 2, 8, 100, 1 << 20);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(seqs_of(*all), (std::vector<uint64_t>{2, 4, 5, 6}));
+  EXPECT_EQ(all->next, 9u);
+  absl::StatusOr<LogSlice> first = store_->ReadLog("21550", 1, 9, 2, 1 << 20);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(seqs_of(*first), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(first->next, 4u);
+  absl::StatusOr<LogSlice> by_bytes = store_->ReadLog("21550", 4, 9, 100, 1);
+  ASSERT_TRUE(by_bytes.ok()) << by_bytes.status();
+  EXPECT_EQ(seqs_of(*by_bytes), (std::vector<uint64_t>{4}));
+  EXPECT_EQ(by_bytes->next, 5u);
+  absl::StatusOr<LogSlice> none = store_->ReadLog("21550", 7, 8, 100, 1 << 20);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->records.empty());
+  EXPECT_EQ(none->next, 9u);
+}
+
 }  // namespace
 }  // namespace council::store::test
