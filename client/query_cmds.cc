@@ -82,9 +82,10 @@ std::vector<Command> QueryCommands() {
               "  parent link: the parent's unit and address, connected or disconnected\n"
               "               since when, the last exchange, the backlog out (our\n"
               "               records it has not acknowledged) and in (its records for\n"
-              "               us not yet applied), reconnects, and the last error\n"
-              "  children:    per child unit: CONNECTED, SINCE, LAST SEEN (last\n"
-              "               exchange), OUT and IN backlogs\n"
+              "               us not yet applied), reconnects, gzip if the link is\n"
+              "               compressed (--link-compression), and the last error\n"
+              "  children:    per child unit: CONNECTED (\"yes, gzip\" when compressed),\n"
+              "               SINCE, LAST SEEN (last exchange), OUT and IN backlogs\n"
               "Times are UTC. With --json: the StatusReply as one JSON object.\n",
       .flags = {},
       .positionals = {},

@@ -52,7 +52,7 @@ std::string RefusedText(const v1::LinkStatus& link) {
 }
 
 // "parent link: 51 at HOST:PORT, connected since T, last exchange T,
-// backlog out N / in M, reconnects R[, last error: E]".
+// backlog out N / in M, reconnects R[, gzip][, last error: E]".
 std::string ParentLinkLine(const v1::LinkStatus& link) {
   std::string state;
   if (link.connected()) {
@@ -68,6 +68,7 @@ std::string ParentLinkLine(const v1::LinkStatus& link) {
       ", last exchange ", MillisTime(link.last_exchange_ms()), ", backlog out ",
       link.outbound_backlog(), " / in ", link.inbound_backlog(), ", reconnects ",
       link.reconnects());
+  if (link.connected() && !link.compression().empty()) absl::StrAppend(&line, ", ", link.compression());
   if (!link.connected() && !link.last_error().empty()) {
     absl::StrAppend(&line, ", last error: ", link.last_error());
   }
@@ -204,7 +205,9 @@ std::string StatusView(const v1::StatusReply& status) {
       if (parent == nullptr) parent = &link;
       continue;
     }
-    child_rows.push_back({absl::StrCat("  ", link.peer()), link.connected() ? "yes" : "no",
+    const std::string connected =
+        !link.connected() ? "no" : link.compression().empty() ? "yes" : absl::StrCat("yes, ", link.compression());
+    child_rows.push_back({absl::StrCat("  ", link.peer()), connected,
                           MillisTime(link.since_ms()), MillisTime(link.last_exchange_ms()),
                           absl::StrCat(link.outbound_backlog()),
                           absl::StrCat(link.inbound_backlog()),

@@ -9,7 +9,8 @@ LinkState& LinkRegistry::Entry(const std::string& peer) {
 }
 
 void LinkRegistry::Connected(const std::string& peer, const std::string& role,
-                             const std::string& address, int64_t now_ms) {
+                             const std::string& address, int64_t now_ms,
+                             const std::string& compression) {
   std::lock_guard<std::mutex> lock(mu_);
   LinkState& s = Entry(peer);
   if (s.ever_connected) ++s.reconnects;
@@ -19,6 +20,7 @@ void LinkRegistry::Connected(const std::string& peer, const std::string& role,
   s.connected = true;
   s.since_ms = now_ms;
   s.last_error.clear();
+  s.compression = compression;
 }
 
 void LinkRegistry::Disconnected(const std::string& peer, const std::string& error,

@@ -26,12 +26,13 @@ struct LinkState {
   std::string last_error;
   std::map<std::string, uint64_t> refused;  // reason -> records
   std::string last_refusal;
+  std::string compression;  // "gzip" or ""
 };
 
 class LinkRegistry {
  public:
   void Connected(const std::string& peer, const std::string& role, const std::string& address,
-                 int64_t now_ms);
+                 int64_t now_ms, const std::string& compression = "");
   void Disconnected(const std::string& peer, const std::string& error, int64_t now_ms);
   // A batch or an ack arrived; `peer_head` as the peer reported it.
   void Exchanged(const std::string& peer, uint64_t peer_head, int64_t now_ms);

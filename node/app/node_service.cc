@@ -394,6 +394,7 @@ v1::StatusReply NodeService::Status() const {
     ls->set_last_error(l.last_error);
     for (const auto& [reason, n] : l.refused) (*ls->mutable_refused())[reason] = n;
     ls->set_last_refusal(l.last_refusal);
+    ls->set_compression(l.compression);
   }
   return reply;
 }

@@ -101,7 +101,7 @@ bool ParentLink::RunOnce(std::string* why) {
         active_session_ = stop_ ? nullptr : &session;
         if (stop_) session.Stop();
       }
-      node_->links().Connected(parent, "parent", address_, node_->NowMillis());
+      node_->links().Connected(parent, "parent", address_, node_->NowMillis(), gzip_ ? "gzip" : "");
       app::Log("info", "link_up", {{"peer", parent}, {"role", "parent"}, {"addr", address_},
                                    {"compression", gzip_ ? "gzip" : "none"}});
       *why = session.Run(reply.hello());

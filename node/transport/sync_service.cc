@@ -79,7 +79,8 @@ grpc::Status SyncService::Link(grpc::ServerContext* ctx,
       !SendOwnLog(*node_, peer, hello.own_seq(), adapter)) {
     result = grpc::Status(grpc::StatusCode::UNAVAILABLE, "child went away during hello");
   } else {
-    node_->links().Connected(peer, "child", ctx->peer(), node_->NowMillis());
+    node_->links().Connected(peer, "child", ctx->peer(), node_->NowMillis(),
+                             hello.gzip() ? "gzip" : "");
     app::Log("info", "link_up", {{"peer", peer}, {"role", "child"}, {"addr", ctx->peer()}});
     std::string why = session.Run(hello);
     app::Log("info", "link_down", {{"peer", peer}, {"role", "child"}, {"reason", why}});

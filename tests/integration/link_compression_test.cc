@@ -2,6 +2,8 @@
 // the link to the district, both ways, in fewer bytes as counted on the
 // wire by a forwarder in between, and arrive byte for byte.
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,17 @@ class LinkCompressionTest : public TreeTest {
     absl::Status synced = tree().WaitSynced("21550");
     EXPECT_TRUE(synced.ok()) << synced;
     const Wire before{f.bytes_up(), f.bytes_down()};
+    // Both ends say whether the link is compressed.
+    const std::string shown = compression == "gzip" ? "gzip" : "";
+    for (const auto& [unit, peer] : {std::pair<std::string, std::string>{"21550", "522"}, {"522", "21550"}}) {
+      absl::StatusOr<v1::StatusReply> status = tree().Status(unit);
+      EXPECT_TRUE(status.ok()) << status.status();
+      std::optional<v1::LinkStatus> link =
+          status.ok() ? CouncilTree::LinkTo(*status, peer) : std::nullopt;
+      EXPECT_TRUE(link.has_value() && link->compression() == shown) << unit << " -> " << peer;
+    }
+    RunResult text = tree().Ctl("21550", {"status"});
+    EXPECT_EQ(text.out.find(", gzip") != std::string::npos, compression == "gzip") << text.out;
 
     const std::string report_text = ReadFile(FixturePath("bao_cao_8_thang_2023.txt")).value_or("");
     const std::string directive_text =
