@@ -30,17 +30,6 @@ class MessageStream {
   virtual void Cancel() = 0;
 };
 
-// This node's Hello to `peer`: identity, both cursors for that link, and how
-// far it holds its own and the peer's origin.
-v1::LinkMessage HelloFor(app::NodeService& node, const std::string& peer);
-
-// Parent end, right after answering a child's hello (sync.proto,
-// "Recovery"): writes to `stream` the versions of the child's own origin this
-// node holds beyond `child_own_seq`, in sequence order, as own_log batches.
-// False if the stream broke.
-bool SendOwnLog(app::NodeService& node, const std::string& child, uint64_t child_own_seq,
-                MessageStream& stream);
-
 class LinkSession {
  public:
   // Outbox records per batch, bytes per batch, unacknowledged batches.

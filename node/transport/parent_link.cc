@@ -7,6 +7,7 @@
 #include "node/app/log.h"
 #include "node/transport/channel_args.h"
 #include "node/transport/link_session.h"
+#include "node/transport/link_setup.h"
 #include "node/transport/tls.h"
 
 namespace council::transport {

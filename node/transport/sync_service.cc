@@ -4,6 +4,7 @@
 #include "node/app/log.h"
 #include "node/core/ids.h"
 #include "node/transport/link_session.h"
+#include "node/transport/link_setup.h"
 #include "node/transport/tls.h"
 
 namespace council::transport {
