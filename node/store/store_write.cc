@@ -126,12 +126,14 @@ absl::StatusOr<WriteResult> Store::Stage(WriteRequest& req, Group& g) {
     }
   }
   if (!req.outbox_peer.empty()) {
-    uint64_t head = g.Lookup(&Group::heads, req.outbox_peer).value_or(OutboxHead(req.outbox_peer));
+    const uint64_t* staged = g.Lookup(&Group::heads, req.outbox_peer);
+    uint64_t head = staged != nullptr ? *staged : OutboxHead(req.outbox_peer);
     if (req.outbox_floor > head) g.heads[req.outbox_peer] = req.outbox_floor;
     for (const v1::Record& rec : req.requeue) target.AppendOutbox(req.outbox_peer, rec);
   }
   if (!req.from.empty()) {
-    uint64_t have = g.Lookup(&Group::inbound, req.from).value_or(InboundCursor(req.from));
+    const uint64_t* staged = g.Lookup(&Group::inbound, req.from);
+    uint64_t have = staged != nullptr ? *staged : InboundCursor(req.from);
     if (req.inbound_cursor > have) {
       g.inbound[req.from] = req.inbound_cursor;
       g.Put(keys::PeerKey(keys::kInbound, req.from), Be64(req.inbound_cursor));

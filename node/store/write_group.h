@@ -20,13 +20,6 @@
 
 namespace council::store {
 
-template <typename Map, typename Key>
-auto FindIn(const Map& m, const Key& k) -> std::optional<typename Map::mapped_type> {
-  auto it = m.find(k);
-  if (it == m.end()) return std::nullopt;
-  return it->second;
-}
-
 // Staged effects of one or more requests, not yet committed. Lookups fall
 // through to `parent` (the group being built) and then to the store.
 struct Store::Group {
@@ -48,17 +41,13 @@ struct Store::Group {
   void Put(std::string key, std::string value) { ops.emplace_back(std::move(key), std::move(value)); }
   void Delete(std::string key) { ops.emplace_back(std::move(key), std::nullopt); }
 
-  template <typename Field>
-  auto Lookup(Field field, const std::string& key) const {
+  // The staged value of `key` in the map `field` of this group or the
+  // nearest group below it; nullptr if none has one.
+  template <typename V>
+  const V* Lookup(std::map<std::string, V> Group::*field, const std::string& key) const {
     for (const Group* g = this; g != nullptr; g = g->parent) {
-      if (auto v = FindIn(g->*field, key)) return v;
-    }
-    return decltype(FindIn(this->*field, key))();
-  }
-  const google::protobuf::Message* StagedRow(const std::string& key) const {
-    for (const Group* g = this; g != nullptr; g = g->parent) {
-      auto it = g->derived.find(key);
-      if (it != g->derived.end()) return it->second.get();
+      auto it = (g->*field).find(key);
+      if (it != (g->*field).end()) return &it->second;
     }
     return nullptr;
   }
@@ -88,7 +77,7 @@ class Store::Target : public core::ApplyTarget {
   Target(Store* store, Group* g) : store_(store), g_(g) {}
 
   absl::StatusOr<std::optional<v1::Record>> Current(const std::string& id) override {
-    if (auto staged = g_->Lookup(&Group::current, id)) {
+    if (const std::string* staged = g_->Lookup(&Group::current, id)) {
       v1::Record rec;
       if (!rec.ParseFromString(*staged)) return absl::InternalError("staged record " + id + " unreadable");
       return rec;
@@ -104,7 +93,7 @@ class Store::Target : public core::ApplyTarget {
     return *std::move(rec);
   }
   core::OriginHead Head(const std::string& origin) override {
-    if (auto staged = g_->Lookup(&Group::origins, origin)) return *staged;
+    if (const core::OriginHead* staged = g_->Lookup(&Group::origins, origin)) return *staged;
     return store_->Head(origin);
   }
   void StoreHead(const std::string& origin, const core::OriginHead& head) override {
@@ -150,8 +139,8 @@ class Store::Target : public core::ApplyTarget {
   template <typename M>
   M ReadDerived(const std::string& key) {
     M m;
-    if (const google::protobuf::Message* staged = g_->StagedRow(key)) {
-      m = static_cast<const M&>(*staged);
+    if (const auto* staged = g_->Lookup(&Group::derived, key)) {
+      m = static_cast<const M&>(**staged);
     } else {
       store_->ReadRow(key, &m);
     }
@@ -178,7 +167,7 @@ class Store::Target : public core::ApplyTarget {
     return store_->feed_head_;
   }
   uint64_t HeadOf(const std::string& peer) {
-    if (auto staged = g_->Lookup(&Group::heads, peer)) return *staged;
+    if (const uint64_t* staged = g_->Lookup(&Group::heads, peer)) return *staged;
     return store_->OutboxHead(peer);
   }
   Store* store_;

@@ -118,6 +118,16 @@ absl::StatusOr<Convergence> AwaitParentHolds(BenchCluster& cluster, uint64_t wan
   return c;
 }
 
+// CPU seconds the two bulk nodes have used so far.
+struct NodesCpu {
+  double parent = 0, child = 0;
+  double total() const { return parent + child; }
+  NodesCpu operator-(const NodesCpu& o) const { return {parent - o.parent, child - o.child}; }
+};
+NodesCpu CpuOf(BenchCluster& cluster) {
+  return {CpuSeconds(cluster.pid(kParent)), CpuSeconds(cluster.pid(kChild))};
+}
+
 std::string Mb(uint64_t bytes) { return absl::StrFormat("%.0f MB", bytes / double(kMiB)); }
 
 }  // namespace
@@ -169,15 +179,14 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   RETURN_IF_ERROR(cluster.Start(kParent, false));
   const auto dialled = Clock::now();
   RETURN_IF_ERROR(cluster.Start(kChild, /*dial_parent=*/true));
-  const double cpu_before[2] = {CpuSeconds(cluster.pid(kParent)), CpuSeconds(cluster.pid(kChild))};
+  const NodesCpu cpu_before = CpuOf(cluster);
   const milliseconds bulk_timeout(120000 + config.records * 2);
   fprintf(stderr, "council_bench: bulk sync %s → %s (bounded by %lld s)\n", kChild, kParent,
           static_cast<long long>(bulk_timeout.count() / 1000));
   ASSIGN_OR_RETURN(Convergence bulk,
                    AwaitParentHolds(cluster, config.records, dialled, bulk_timeout,
                                     milliseconds(20), /*progress=*/true));
-  const double cpu_used[2] = {CpuSeconds(cluster.pid(kParent)) - cpu_before[0],
-                              CpuSeconds(cluster.pid(kChild)) - cpu_before[1]};
+  const NodesCpu cpu_used = CpuOf(cluster) - cpu_before;
   const double bulk_rate = config.records / bulk.seconds_from_link_up;
   results->figures.push_back(
       {absl::StrCat("Bulk sync: ", Thousands(config.records), " records, district → empty province"),
@@ -188,14 +197,14 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
        bulk_rate >= 100000 && bulk_rate >= 0.4 * ceiling.records_per_second});
   // What bounds the rate once the cores are busy: CPU per record.
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const double cpu_us = (cpu_used[0] + cpu_used[1]) * 1e6 / config.records;
+  const double cpu_us = cpu_used.total() * 1e6 / config.records;
   results->figures.push_back(
       {"CPU per record during the bulk sync, both nodes (user + system, all threads)",
        "— (cores ÷ CPU per record bounds the rate)",
        absl::StrFormat("%.0f µs (province %.0f, district %.0f); the %u cores %.0f %% busy; bound "
                        "%s rec/s",
-                       cpu_us, cpu_used[0] * 1e6 / config.records, cpu_used[1] * 1e6 / config.records,
-                       cores, 100 * (cpu_used[0] + cpu_used[1]) / (cores * bulk.seconds_from_start),
+                       cpu_us, cpu_used.parent * 1e6 / config.records, cpu_used.child * 1e6 / config.records,
+                       cores, 100 * cpu_used.total() / (cores * bulk.seconds_from_start),
                        Thousands(static_cast<uint64_t>(cores * 1e6 / cpu_us))),
        "—", std::nullopt});
   if (config.records < 1000000) {
@@ -290,13 +299,12 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   RETURN_IF_ERROR(cluster.Start(kParent, false));
   const auto redialled = Clock::now();
   RETURN_IF_ERROR(cluster.Start(kChild, true, {"--link-compression", "gzip"}));
-  const double gz_cpu_before = CpuSeconds(cluster.pid(kParent)) + CpuSeconds(cluster.pid(kChild));
+  const NodesCpu gz_cpu_before = CpuOf(cluster);
   ASSIGN_OR_RETURN(Convergence gz,
                    AwaitParentHolds(cluster, config.records + 2 * config.catchup_records, redialled,
                                     milliseconds(120000), std::chrono::microseconds(2000),
                                     /*progress=*/false));
-  const double gz_cpu_us = (CpuSeconds(cluster.pid(kParent)) + CpuSeconds(cluster.pid(kChild)) -
-                            gz_cpu_before) * 1e6 / config.catchup_records;
+  const double gz_cpu_us = (CpuOf(cluster) - gz_cpu_before).total() * 1e6 / config.catchup_records;
   absl::StatusOr<uint64_t> gz_tcp = TcpBytesReceived(cluster.listen_port(kParent));
   results->figures.push_back(
       {absl::StrCat("Catch-up of ", Thousands(config.catchup_records),

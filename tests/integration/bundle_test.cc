@@ -64,19 +64,14 @@ class BundleTest : public TreeTest {
     v1::Record draft;
     draft.mutable_report()->set_period("2023-YTD08");
     draft.set_text(ReadFile(FixturePath("bao_cao_8_thang_2023.txt")).value_or(""));
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    std::string lines;
+    std::vector<v1::Record> drafts;
     for (int i = 1; i <= n; ++i) {
       draft.mutable_doc()->set_title(absl::StrCat("Báo cáo số ", i, " của HĐND phường Phổ Vinh"));
       (*draft.mutable_report()->mutable_metrics())["voter_meetings"] = i;
-      std::string json;
-      ASSERT_TRUE(google::protobuf::util::MessageToJsonString(draft, &json, options).ok());
-      absl::StrAppend(&lines, json, "\n");
+      drafts.push_back(draft);
     }
-    ASSERT_TRUE(WriteFile(File("reports.jsonl"), lines));
-    RunResult r = tree().Ctl(unit, {"import", "--file", File("reports.jsonl")});
-    ASSERT_EQ(r.exit_code, 0) << Describe(r);
+    absl::Status imported = tree().Import(unit, drafts, File("reports.jsonl"));
+    ASSERT_TRUE(imported.ok()) << imported;
   }
 };
 

@@ -9,7 +9,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "tcp_forwarder.h"
 #include "tree_harness.h"
 
@@ -26,21 +25,6 @@ struct Wire {
 class LinkCompressionTest : public TreeTest {
  protected:
   std::string File(const std::string& name) const { return temp().path() + "/" + name; }
-
-  // Imports `drafts` at `unit` in one call.
-  void Import(const std::string& unit, const std::vector<v1::Record>& drafts) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    std::string lines;
-    for (const v1::Record& d : drafts) {
-      std::string json;
-      EXPECT_TRUE(google::protobuf::util::MessageToJsonString(d, &json, options).ok());
-      absl::StrAppend(&lines, json, "\n");
-    }
-    EXPECT_TRUE(WriteFile(File("import.jsonl"), lines));
-    RunResult r = tree().Ctl(unit, {"import", "--file", File("import.jsonl")});
-    EXPECT_EQ(r.exit_code, 0) << Describe(r);
-  }
 
   // Runs commune 21550 through a fresh forwarder to its district with
   // `compression`, writes kRecords reports at the commune and kRecords
@@ -93,8 +77,10 @@ class LinkCompressionTest : public TreeTest {
       d.set_text(directive_text);
       directives.push_back(d);
     }
-    Import("21550", reports);
-    Import("522", directives);
+    for (const auto& [unit, drafts] : {std::pair{"21550", &reports}, {"522", &directives}}) {
+      absl::Status imported = tree().Import(unit, *drafts, File("import.jsonl"));
+      EXPECT_TRUE(imported.ok()) << imported;
+    }
     synced = tree().WaitSynced("21550");
     EXPECT_TRUE(synced.ok()) << synced;
     return {f.bytes_up() - before.up, f.bytes_down() - before.down};

@@ -328,6 +328,25 @@ absl::StatusOr<std::vector<v1::Record>> CouncilTree::List(
   return records;
 }
 
+absl::Status CouncilTree::Import(const std::string& unit, const std::vector<v1::Record>& drafts,
+                                 const std::string& file) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string lines;
+  for (const v1::Record& d : drafts) {
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(d, &json, options).ok()) {
+      return absl::InternalError("a draft cannot be written as JSON");
+    }
+    absl::StrAppend(&lines, json, "\n");
+  }
+  if (!WriteFile(file, lines)) return absl::InternalError(absl::StrCat("cannot write ", file));
+  const std::vector<std::string> args = {"import", "--file", file};
+  RunResult r = Ctl(unit, args);
+  if (r.exit_code != 0) return CtlError(unit, args, r);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> CouncilTree::Export(const std::string& unit,
                                                 const std::vector<std::string>& args) {
   std::vector<std::string> all = {"export"};

@@ -126,6 +126,10 @@ class CouncilTree {
   // `--json list --kind K` at `unit`, decoded.
   absl::StatusOr<std::vector<v1::Record>> List(const std::string& unit,
                                                const std::vector<std::string>& args);
+  // Writes `drafts` to `file` as JSON lines and imports them at `unit` in one
+  // `import --file`; an error with councilctl's output if it fails.
+  absl::Status Import(const std::string& unit, const std::vector<v1::Record>& drafts,
+                      const std::string& file);
   // `export args...` at `unit`: the raw output.
   absl::StatusOr<std::string> Export(const std::string& unit,
                                      const std::vector<std::string>& args);
