@@ -6,11 +6,15 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <time.h>
+#include <unistd.h>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "node/core/serialize.h"
 #include "node/core/status_macros.h"
+#include "node/crypto/ed25519.h"
 #include "tests/bench/bench_nodes.h"
 #include "tests/bench/bench_records.h"
 #include "tests/bench/raw_ingest.h"
@@ -90,6 +94,22 @@ absl::Status RunLive(const BenchConfig& config, Results* results) {
 
 namespace {
 
+// CPU time of one Ed25519 signature of a report's signing bytes, as the
+// node makes one per local write (node/crypto), in µs.
+double SignMicros() {
+  absl::StatusOr<std::unique_ptr<crypto::Ed25519Signer>> key = crypto::Ed25519Signer::Generate();
+  if (!key.ok()) return 0;
+  const std::string bytes = core::SigningBytes(StoredReport("21550", 7));
+  constexpr int kSigns = 2000;
+  timespec start{}, end{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+  size_t sink = 0;
+  for (int i = 0; i < kSigns; ++i) sink += (*key)->Sign(bytes).size();
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
+  if (sink == 0) return 0;
+  return ((end.tv_sec - start.tv_sec) * 1e6 + (end.tv_nsec - start.tv_nsec) / 1e3) / kSigns;
+}
+
 // What `clients` threads achieved calling `call(t, i)` back to back for
 // `seconds`: calls per second and latencies.
 struct ClientRun {
@@ -97,10 +117,14 @@ struct ClientRun {
   size_t calls = 0;
   double seconds = 0;
   double p50 = 0, p99 = 0;
+  double node_cpu_us = 0, driver_cpu_us = 0;  // per call, user + system, all threads
+  double cpu_us() const { return node_cpu_us + driver_cpu_us; }
 };
 
-absl::StatusOr<ClientRun> RunClients(int clients, double seconds,
+// CPU is sampled for the node `node` and for this driver (the clients).
+absl::StatusOr<ClientRun> RunClients(pid_t node, int clients, double seconds,
                                      const std::function<absl::Status(int, uint64_t)>& call) {
+  const double node_cpu = CpuSeconds(node), driver_cpu = CpuSeconds(getpid());
   std::vector<std::vector<double>> latencies(clients);
   std::atomic<uint64_t> errors{0};
   std::mutex mu;
@@ -136,6 +160,10 @@ absl::StatusOr<ClientRun> RunClients(int clients, double seconds,
   run.rate = all.size() / run.seconds;
   run.p50 = Percentile(all, 50);
   run.p99 = Percentile(all, 99);
+  if (run.calls > 0) {
+    run.node_cpu_us = (CpuSeconds(node) - node_cpu) * 1e6 / run.calls;
+    run.driver_cpu_us = (CpuSeconds(getpid()) - driver_cpu) * 1e6 / run.calls;
+  }
   return run;
 }
 
@@ -153,7 +181,8 @@ absl::Status RunLocalWrites(const BenchConfig& config, const Ceiling& ceiling, R
   }
   fprintf(stderr, "council_bench: local durable writes, %d clients for %.1f s\n", n,
           config.local_seconds);
-  ASSIGN_OR_RETURN(ClientRun puts, RunClients(n, config.local_seconds, [&](int t, uint64_t i) {
+  const pid_t node = cluster.pid("21550");
+  ASSIGN_OR_RETURN(ClientRun puts, RunClients(node, n, config.local_seconds, [&](int t, uint64_t i) {
                      return clients[t]->Put(ReportDraft(i)).status();
                    }));
   results->figures.push_back(
@@ -171,7 +200,7 @@ absl::Status RunLocalWrites(const BenchConfig& config, const Ceiling& ceiling, R
   ASSIGN_OR_RETURN(v1::Record held, clients[0]->Put(ReportDraft(1ull << 40)));
   fprintf(stderr, "council_bench: admin round trips (Get), %d clients for %.1f s\n", n,
           config.local_seconds);
-  ASSIGN_OR_RETURN(ClientRun gets, RunClients(n, config.local_seconds, [&](int t, uint64_t) {
+  ASSIGN_OR_RETURN(ClientRun gets, RunClients(node, n, config.local_seconds, [&](int t, uint64_t) {
                      return clients[t]->Get(held.id()).status();
                    }));
   results->figures.push_back(
@@ -179,6 +208,34 @@ absl::Status RunLocalWrites(const BenchConfig& config, const Ceiling& ceiling, R
        "— (bounds the Put rate)",
        absl::StrFormat("%s calls/s, p50 %.2f ms, p99 %.2f ms",
                        Thousands(static_cast<uint64_t>(gets.rate)), gets.p50, gets.p99),
+       "—", std::nullopt});
+
+  // The machine's CPU bounds any rate: cores ÷ CPU per call (node and
+  // clients share the cores here). And the node's own share of a signed
+  // write cannot be less than a round trip's plus its origin signature.
+  const unsigned cores = std::thread::hardware_concurrency();
+  const double sign_us = SignMicros();
+  auto per_call = [&](const ClientRun& r) {
+    return absl::StrFormat("%.0f µs (node %.0f, clients %.0f)", r.cpu_us(), r.node_cpu_us,
+                           r.driver_cpu_us);
+  };
+  results->figures.push_back(
+      {absl::StrCat("CPU per admin call, ", n, " clients and the node on the same ", cores,
+                    " cores (user + system, all threads)"),
+       "— (cores ÷ CPU per call bounds the rate)",
+       absl::StrFormat("Put %s: bound %s rec/s; Get %s: bound %s calls/s", per_call(puts),
+                       Thousands(static_cast<uint64_t>(cores * 1e6 / puts.cpu_us())),
+                       per_call(gets),
+                       Thousands(static_cast<uint64_t>(cores * 1e6 / gets.cpu_us()))),
+       "—", std::nullopt});
+  const double floor_us = gets.node_cpu_us + sign_us;
+  results->figures.push_back(
+      {"Node CPU floor of one signed Put, clients elsewhere: a Get's node CPU + one Ed25519 "
+       "signature",
+       "— (cores ÷ floor bounds the rate)",
+       absl::StrFormat("%.0f µs (%.0f + %.0f): bound %s rec/s on %u cores", floor_us,
+                       gets.node_cpu_us, sign_us,
+                       Thousands(static_cast<uint64_t>(cores * 1e6 / floor_us)), cores),
        "—", std::nullopt});
 
   // One-at-a-time clients wait for a round trip and an fsync per record:
