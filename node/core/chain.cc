@@ -10,10 +10,44 @@
 
 namespace council::core {
 
+namespace {
+
+std::string Sha256(const std::string& bytes) {
+  std::string digest(kDigestSize, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
+
+bool IsOwnUnit(const v1::Record& rec) { return rec.has_unit() && rec.unit().id() == rec.origin(); }
+
+// For each version of `batch`, the version that vouches for it: the next of
+// the same origin in the batch, one sequence on, whose chain_prev is
+// digests[i]. Own unit records neither vouch nor are vouched for.
+std::vector<std::optional<size_t>> ChainLinks(const std::vector<v1::Record>& batch,
+                                              const std::vector<const std::string*>& digests) {
+  std::vector<std::optional<size_t>> next(batch.size());
+  std::map<std::string, size_t> last;  // origin -> latest index seen
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const v1::Record& rec = batch[i];
+    auto it = last.find(rec.origin());
+    if (!IsOwnUnit(rec) && it != last.end()) {
+      const v1::Record& prev = batch[it->second];
+      if (!IsOwnUnit(prev) && rec.seq() == prev.seq() + 1 &&
+          rec.chain_prev().size() == kDigestSize && rec.chain_prev() == *digests[it->second]) {
+        next[it->second] = i;
+      }
+    }
+    last[rec.origin()] = i;
+  }
+  return next;
+}
+
+}  // namespace
+
 EncodedVersion EncodeVersion(const v1::Record& rec) {
-  EncodedVersion e{CanonicalBytes(rec), std::string(kDigestSize, '\0')};
-  SHA256(reinterpret_cast<const unsigned char*>(e.bytes.data()), e.bytes.size(),
-         reinterpret_cast<unsigned char*>(e.digest.data()));
+  EncodedVersion e{CanonicalBytes(rec), ""};
+  e.digest = Sha256(e.bytes);
   return e;
 }
 
@@ -24,45 +58,57 @@ std::vector<EncodedVersion> EncodeVersions(const std::vector<v1::Record>& versio
   return encoded;
 }
 
+
+std::vector<EncodedVersion> EncodeReceived(const std::vector<v1::Record>& batch,
+                                           std::vector<std::string> wire) {
+  std::vector<EncodedVersion> encoded(batch.size());
+  std::vector<const std::string*> digests(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    encoded[i] = {std::move(wire[i]), "", true};
+    encoded[i].digest = Sha256(encoded[i].bytes);
+    digests[i] = &encoded[i].digest;
+  }
+  const std::vector<std::optional<size_t>> next = ChainLinks(batch, digests);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!next[i]) encoded[i] = EncodeVersion(batch[i]);
+  }
+  return encoded;
+}
+
 std::string VersionDigest(const v1::Record& rec) { return EncodeVersion(rec).digest; }
 
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitTree& tree,
                                const KeyVerifier& verifier) {
-  return ProveByChain(batch, EncodeVersions(batch), tree, verifier);
+  std::vector<EncodedVersion> encoded = EncodeVersions(batch);
+  return ProveByChain(batch, encoded, tree, &verifier);
 }
 
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
-                               const std::vector<EncodedVersion>& encoded, const UnitTree& tree,
-                               const KeyVerifier& verifier) {
+                               std::vector<EncodedVersion>& encoded, const UnitTree& tree,
+                               const KeyVerifier* verifier) {
   const size_t n = batch.size();
   std::vector<bool> proven(n, false);
-  std::vector<std::optional<size_t>> next(n);  // the version that vouches for this one
-  std::map<std::string, size_t> last;           // origin -> latest index seen
-  for (size_t i = 0; i < n; ++i) {
-    const v1::Record& rec = batch[i];
-    bool own_unit = rec.has_unit() && rec.unit().id() == rec.origin();
-    auto it = last.find(rec.origin());
-    if (!own_unit && it != last.end()) {
-      const v1::Record& prev = batch[it->second];
-      bool prev_own_unit = prev.has_unit() && prev.unit().id() == prev.origin();
-      if (!prev_own_unit && rec.seq() == prev.seq() + 1 && rec.chain_prev().size() == kDigestSize &&
-          rec.chain_prev() == encoded[it->second].digest) {
-        next[it->second] = i;
-      }
-    }
-    last[rec.origin()] = i;
-  }
+  std::vector<const std::string*> digests(n);
+  for (size_t i = 0; i < n; ++i) digests[i] = &encoded[i].digest;
+  const std::vector<std::optional<size_t>> next = ChainLinks(batch, digests);
   // Walk back from each run's last version; a run is proven or not as a whole.
-  for (size_t k = n; k-- > 0;) {
+  for (size_t k = n; k-- > 0 && verifier != nullptr;) {
     const v1::Record& rec = batch[k];
-    if (rec.has_unit() && rec.unit().id() == rec.origin()) continue;
+    if (IsOwnUnit(rec)) continue;
     if (next[k]) {
       proven[k] = proven[*next[k]];
       continue;
     }
     std::string key = tree.KeyOf(rec.origin());
     proven[k] = !key.empty() && !rec.signature().empty() &&
-                verifier.Verify(key, SigningBytes(rec), rec.signature());
+                verifier->Verify(key, SigningBytes(rec), rec.signature());
+  }
+  // Received bytes vouched for by nothing but a chain that failed: they
+  // may not be the origin's encoding (a relay could re-encode a version and
+  // forge its successor to match), and a version stored in them would make
+  // the origin's next genuine version look like a fork.
+  for (size_t k = 0; k < n; ++k) {
+    if (encoded[k].as_received && !(proven[k] && next[k])) encoded[k] = EncodeVersion(batch[k]);
   }
   return proven;
 }

@@ -47,14 +47,28 @@ struct OriginHead {
 inline constexpr size_t kDigestSize = 32;
 
 // A version as stored and chained: its CanonicalBytes (signature included)
-// and their SHA-256. A node encodes each version it applies once.
+// and their SHA-256. A node encodes each version it applies once — or not
+// at all when the chain proves the bytes it received to be its origin's.
 struct EncodedVersion {
   std::string bytes;
   std::string digest;
+  // `bytes` are the encoding the version arrived in, not made here: they
+  // may be stored only once ProveByChain has proven them (see there).
+  bool as_received = false;
 };
 EncodedVersion EncodeVersion(const v1::Record& rec);
 // EncodeVersion of each of `versions`, in order.
 std::vector<EncodedVersion> EncodeVersions(const std::vector<v1::Record>& versions);
+
+// For a batch received from a link, `batch[i]` parsed from `wire[i]`
+// (consumed). A version to which the next version of its origin in the
+// batch chains — that one's chain_prev is the SHA-256 of these very bytes —
+// keeps them (as_received): if ProveByChain then proves the run, they are
+// the bytes the origin hashed, its canonical bytes, and encoding the
+// version again would only reproduce them. Every other version (a run's
+// last, whose signature is checked over its encoding anyway) is encoded.
+std::vector<EncodedVersion> EncodeReceived(const std::vector<v1::Record>& batch,
+                                           std::vector<std::string> wire);
 
 // SHA-256 of CanonicalBytes(rec), signature included.
 std::string VersionDigest(const v1::Record& rec);
@@ -65,10 +79,14 @@ std::string VersionDigest(const v1::Record& rec);
 // signature that verifies with the origin's key as `tree` knows it. The last
 // version of each such run is proven by that signature. Own unit records
 // (which may bind a new key) are never proven here and end a run.
-// `encoded[i]` is EncodeVersion(batch[i]); the overload without computes it.
+// `encoded[i]` is EncodeVersion(batch[i]) or EncodeReceived's; the overload
+// without computes it. A version kept as received that the chain does not
+// prove (its run's signature fails, or no verifier: null proves nothing) is
+// encoded before this returns: what a node stores is either proven to be
+// its origin's own bytes or encoded by the node itself.
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
-                               const std::vector<EncodedVersion>& encoded, const UnitTree& tree,
-                               const KeyVerifier& verifier);
+                               std::vector<EncodedVersion>& encoded, const UnitTree& tree,
+                               const KeyVerifier* verifier);
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitTree& tree,
                                const KeyVerifier& verifier);
 

@@ -93,14 +93,12 @@ absl::StatusOr<WriteResult> Store::Stage(WriteRequest& req, Group& g) {
     ASSIGN_OR_RETURN(v1::Record rec, core::ApplyLocalDraft(target, draft, ctx));
     result.drafts.push_back(std::move(rec));
   }
-  // Each version encoded once (stored bytes, chain digest); one signature
-  // check per run of an origin's consecutive versions.
+  // Each version encoded at most once (stored bytes, chain digest); one
+  // signature check per run of an origin's consecutive versions.
   std::vector<core::EncodedVersion> encoded = req.encoded.size() == req.versions.size()
                                                   ? std::move(req.encoded)
                                                   : core::EncodeVersions(req.versions);
-  std::vector<bool> proven =
-      verifier_ == nullptr ? std::vector<bool>(req.versions.size(), false)
-                           : core::ProveByChain(req.versions, encoded, target.Tree(), *verifier_);
+  std::vector<bool> proven = core::ProveByChain(req.versions, encoded, target.Tree(), verifier_);
   for (size_t i = 0; i < req.versions.size(); ++i) {
     const v1::Record& rec = req.versions[i];
     std::string why;

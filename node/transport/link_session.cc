@@ -126,7 +126,7 @@ void LinkSession::Refuse(const std::string& reason, uint64_t count, const std::s
   app::Log("warn", "record_refused", {{"peer", peer_}, {"reason", reason}, {"detail", detail}});
 }
 
-bool LinkSession::Prepare(const v1::Batch& batch, int64_t now, Received* out, std::string* error) {
+bool LinkSession::Prepare(v1::Batch& batch, int64_t now, Received* out, std::string* error) {
   // Receiver-side limits first: an oversized batch is refused whole, before
   // anything of it is looked at, and the link is reset without an ack.
   const size_t records = static_cast<size_t>(batch.records_size());
@@ -144,8 +144,9 @@ bool LinkSession::Prepare(const v1::Batch& batch, int64_t now, Received* out, st
   out->head = batch.head();
   out->own_log = batch.own_log();
   out->at_ms = now;
-  out->records = ReadRecords(batch);
-  out->encoded = core::EncodeVersions(out->records);
+  std::vector<std::string> wire;
+  out->records = ReadRecords(batch, &wire);
+  out->encoded = core::EncodeReceived(out->records, std::move(wire));
   return true;
 }
 
@@ -248,9 +249,10 @@ void LinkSession::ApplyLoop() {
   Stop();
 }
 
-std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
+std::vector<v1::Record> LinkSession::ReadRecords(v1::Batch& batch, std::vector<std::string>* wire) {
   std::vector<v1::Record> records;
   records.reserve(batch.records_size());
+  wire->reserve(batch.records_size());
   for (int i = 0; i < batch.records_size(); ++i) {
     v1::Record r;
     if (!r.ParseFromString(batch.records(i))) {
@@ -265,6 +267,7 @@ std::vector<v1::Record> LinkSession::ReadRecords(const v1::Batch& batch) {
       continue;
     }
     records.push_back(std::move(r));
+    wire->push_back(std::move(*batch.mutable_records(i)));
   }
   return records;
 }
@@ -319,7 +322,7 @@ std::string LinkSession::ReceiveLoop() {
     node_->metrics().BytesReceived(peer_, msg.ByteSizeLong());
     if (msg.has_batch()) {
       Received batch;
-      if (!Prepare(msg.batch(), now, &batch, &error)) return error;
+      if (!Prepare(*msg.mutable_batch(), now, &batch, &error)) return error;
       std::unique_lock<std::mutex> lock(mu_);
       received_cv_.wait(lock, [this] { return stop_ || received_.size() < kMaxReadAhead; });
       if (stop_) break;

@@ -76,10 +76,12 @@ class LinkSession {
   std::string ReceiveLoop();
   void ApplyLoop();
   // Size limits, then ReadRecords; false (and `error`) for an oversized batch.
-  bool Prepare(const v1::Batch& batch, int64_t now, Received* out, std::string* error);
-  // The batch's records that parse and validate; the others are refused
-  // as "invalid".
-  std::vector<v1::Record> ReadRecords(const v1::Batch& batch);
+  // Takes the batch's record bytes.
+  bool Prepare(v1::Batch& batch, int64_t now, Received* out, std::string* error);
+  // The batch's records that parse and validate, each with the bytes it
+  // was parsed from (taken from `batch`); the others are refused as
+  // "invalid".
+  std::vector<v1::Record> ReadRecords(v1::Batch& batch, std::vector<std::string>* wire);
   // A batch that follows `cursor`, submitted to the store, not yet durable:
   // acknowledged once it is.
   struct Applying {

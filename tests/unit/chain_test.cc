@@ -1,13 +1,17 @@
 // The hash chain over an origin's log (node/core/chain.h): local versions are
 // linked, a batch costs one signature check per run, a bad version costs only
-// itself, and a rewound or forked origin log is refused.
+// itself, received bytes are stored only when the chain proves them the
+// origin's, and a rewound or forked origin log is refused.
 #include <atomic>
 #include <vector>
+
+#include <openssl/sha.h>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "node/core/apply.h"
 #include "node/core/chain.h"
+#include "node/core/serialize.h"
 #include "node/core/validate.h"
 #include "test_records.h"
 #include "tests/simulation/sim_node.h"
@@ -159,6 +163,96 @@ TEST_F(ChainTest, ARewoundOriginLogIsRefusedAsAFork) {
   EXPECT_EQ(Arrive(*next), ApplyDecision::kRejected);
   EXPECT_TRUE(absl::StartsWith(why_, kFork)) << why_;
   EXPECT_EQ(district_.records().count(next->id()), 0u);
+}
+
+// The bytes a batch's versions arrived in, and each version's canonical bytes
+// with a second copy of its id appended: the same record to a parser, but
+// not the encoding its origin hashed.
+std::vector<std::string> Wire(const std::vector<v1::Record>& batch) {
+  std::vector<std::string> wire;
+  for (const v1::Record& rec : batch) wire.push_back(CanonicalBytes(rec));
+  return wire;
+}
+std::string ReEncoded(const v1::Record& rec) {
+  v1::Record id_only;
+  id_only.set_id(rec.id());
+  std::string bytes = CanonicalBytes(rec) + id_only.SerializeAsString();
+  v1::Record parsed;
+  EXPECT_TRUE(parsed.ParseFromString(bytes));
+  EXPECT_EQ(CanonicalBytes(parsed), CanonicalBytes(rec));
+  return bytes;
+}
+
+TEST_F(ChainTest, ReceivedBytesTheChainProvesAreKeptAsTheyCame) {
+  std::vector<v1::Record> batch = Reports(5);
+  std::vector<EncodedVersion> encoded = EncodeReceived(batch, Wire(batch));
+  for (size_t i = 0; i < 4; ++i) EXPECT_TRUE(encoded[i].as_received) << i;
+  EXPECT_FALSE(encoded[4].as_received);  // the run's last: its signature is checked
+  std::vector<bool> proven = ProveByChain(batch, encoded, district_.Tree(), &verifier_);
+  EXPECT_EQ(verifier_.calls.load(), 1);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_TRUE(proven[i]) << i;
+    EXPECT_EQ(encoded[i].bytes, CanonicalBytes(batch[i])) << i;
+    EXPECT_EQ(encoded[i].digest, VersionDigest(batch[i])) << i;
+  }
+  EXPECT_TRUE(encoded[0].as_received);
+}
+
+TEST_F(ChainTest, ReceivedBytesNotTheOriginsAreEncodedAgain) {
+  std::vector<v1::Record> batch = Reports(5);
+  std::vector<std::string> wire = Wire(batch);
+  wire[2] = ReEncoded(batch[2]);
+  std::vector<EncodedVersion> encoded = EncodeReceived(batch, wire);
+  EXPECT_TRUE(encoded[1].as_received);
+  EXPECT_FALSE(encoded[2].as_received);  // its successor chains to other bytes
+  std::vector<bool> proven = ProveByChain(batch, encoded, district_.Tree(), &verifier_);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_TRUE(proven[i]) << i;
+    EXPECT_EQ(encoded[i].bytes, CanonicalBytes(batch[i])) << i;
+  }
+}
+
+TEST_F(ChainTest, ARelayCannotPlantItsOwnEncodingOfAVersion) {
+  // A relay re-encodes version 2 and forges version 3 to chain to its bytes:
+  // version 3's signature fails, so the bytes of 0-2 are proven by nothing
+  // and the node stores its own encoding of them, whose digest the
+  // origin's genuine version 3 will chain to.
+  std::vector<v1::Record> batch = Reports(5);
+  const v1::Record genuine = batch[3];
+  std::vector<std::string> wire = Wire(batch);
+  wire[2] = ReEncoded(batch[2]);
+  std::string planted(kDigestSize, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(wire[2].data()), wire[2].size(),
+         reinterpret_cast<unsigned char*>(planted.data()));
+  batch[3].set_chain_prev(planted);
+  wire[3] = CanonicalBytes(batch[3]);
+  std::vector<EncodedVersion> encoded = EncodeReceived(batch, wire);
+  ASSERT_TRUE(encoded[2].as_received);
+  std::vector<bool> proven = ProveByChain(batch, encoded, district_.Tree(), &verifier_);
+  for (size_t i = 0; i < 4; ++i) EXPECT_FALSE(proven[i]) << i;
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(encoded[i].as_received) << i;
+    EXPECT_EQ(encoded[i].bytes, CanonicalBytes(batch[i])) << i;
+  }
+  EXPECT_EQ(encoded[2].digest, genuine.chain_prev());
+  // Each of 0-2 still passes on its own signature; the forgery names a
+  // predecessor other than the version held.
+  std::vector<std::string> refusals = ArriveBatch(batch);
+  ASSERT_EQ(refusals.size(), 1u);
+  EXPECT_EQ(RefusalReason(refusals[0]), "fork") << refusals[0];
+  EXPECT_EQ(district_.records().count(batch[2].id()), 1u);
+  EXPECT_EQ(district_.records().count(batch[3].id()), 0u);
+}
+
+TEST_F(ChainTest, WithoutAVerifierNothingIsProvenAndEverythingEncoded) {
+  std::vector<v1::Record> batch = Reports(4);
+  std::vector<EncodedVersion> encoded = EncodeReceived(batch, Wire(batch));
+  std::vector<bool> proven = ProveByChain(batch, encoded, district_.Tree(), nullptr);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_FALSE(proven[i]) << i;
+    EXPECT_FALSE(encoded[i].as_received) << i;
+    EXPECT_EQ(encoded[i].bytes, CanonicalBytes(batch[i])) << i;
+  }
 }
 
 TEST_F(ChainTest, MalformedChainLinkIsInvalid) {
