@@ -1,6 +1,6 @@
 #include "node/core/fold.h"
 
-#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <utility>
 
@@ -74,32 +74,29 @@ void Append(std::string* out, uint32_t cp) {
   }
 }
 
-}  // namespace
+constexpr uint32_t kTableBase = 0x00C0, kTableEnd = 0x1EFA;
+constexpr uint32_t kDropped = 0xFFFFFFFF;
 
-std::string FoldText(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  uint32_t cp = 0;
-  while (i < text.size()) {
-    if (!Next(text, &i, &cp)) continue;
-    if (cp >= 0x0300 && cp <= 0x036F) continue;  // combining marks
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
-      continue;
-    }
-    auto it = std::lower_bound(std::begin(kFold), std::end(kFold), cp,
-                               [](const auto& e, uint32_t v) { return e.first < v; });
-    if (it != std::end(kFold) && it->first == cp) {
-      out.push_back(it->second);
-    } else {
-      Append(&out, cp);
-    }
-  }
-  return out;
+// kFold as a table indexed by code point: folding is one load per letter.
+const std::array<char, kTableEnd - kTableBase>& FoldTable() {
+  static const std::array<char, kTableEnd - kTableBase> table = [] {
+    std::array<char, kTableEnd - kTableBase> t{};
+    for (const auto& [cp, base] : kFold) t[cp - kTableBase] = base;
+    return t;
+  }();
+  return table;
 }
 
-namespace {
+// The folded code point of `cp`, or kDropped for a combining mark.
+uint32_t Fold(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+  if (cp >= 0x0300 && cp <= 0x036F) return kDropped;
+  if (cp >= kTableBase && cp < kTableEnd) {
+    const char base = FoldTable()[cp - kTableBase];
+    if (base != 0) return static_cast<unsigned char>(base);
+  }
+  return cp;
+}
 
 // Punctuation and symbols outside ASCII (“ ” – … « » ·, CJK and full-width
 // punctuation) separate words like ASCII punctuation does.
@@ -114,26 +111,44 @@ bool IsSeparator(uint32_t cp) {
 
 }  // namespace
 
-std::vector<std::string> Tokenize(absl::string_view text) {
+std::string FoldText(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  uint32_t cp = 0;
+  while (i < text.size()) {
+    if (!Next(text, &i, &cp)) continue;
+    const uint32_t folded = Fold(cp);
+    if (folded != kDropped) Append(&out, folded);
+  }
+  return out;
+}
+
+void ForEachWord(absl::string_view text, absl::FunctionRef<void(absl::string_view)> fn) {
   constexpr size_t kMaxWord = 40;
-  std::string folded = FoldText(text);
-  std::vector<std::string> words;
   std::string word;
   auto flush = [&] {
-    if (!word.empty()) words.push_back(word.substr(0, kMaxWord));
+    if (!word.empty()) fn(absl::string_view(word).substr(0, kMaxWord));
     word.clear();
   };
   size_t i = 0;
   uint32_t cp = 0;
-  while (i < folded.size()) {
-    size_t start = i;
-    if (!Next(folded, &i, &cp) || IsSeparator(cp)) {
+  while (i < text.size()) {
+    if (!Next(text, &i, &cp)) continue;
+    const uint32_t folded = Fold(cp);
+    if (folded == kDropped) continue;
+    if (IsSeparator(folded)) {
       flush();
     } else {
-      word.append(folded, start, i - start);
+      Append(&word, folded);
     }
   }
   flush();
+}
+
+std::vector<std::string> Tokenize(absl::string_view text) {
+  std::vector<std::string> words;
+  ForEachWord(text, [&](absl::string_view w) { words.emplace_back(w); });
   return words;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 
 namespace council::core {
@@ -16,9 +17,12 @@ namespace council::core {
 // are dropped.
 std::string FoldText(absl::string_view text);
 
-// Splits folded text into words of letters and digits, in order, with
+// Splits FoldText(text) into words of letters and digits, in order, with
 // repeats. Words longer than 40 bytes are cut.
 std::vector<std::string> Tokenize(absl::string_view text);
+// Tokenize's words, each passed to `fn` as it is found (the view is valid
+// during the call only), in one pass and without a string per word.
+void ForEachWord(absl::string_view text, absl::FunctionRef<void(absl::string_view)> fn);
 
 }  // namespace council::core
 

@@ -84,8 +84,8 @@ std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const 
 
 absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
   absl::flat_hash_map<std::string, uint32_t> terms;
-  auto add = [&](const std::string& text, uint32_t weight) {
-    for (const std::string& t : Tokenize(text)) terms[t] += weight;
+  auto add = [&](absl::string_view text, uint32_t weight) {
+    ForEachWord(text, [&](absl::string_view word) { terms[word] += weight; });
   };
   add(r.doc().title(), 3);
   add(r.doc().abstract(), 2);
@@ -93,12 +93,18 @@ absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
   add(r.text(), 1);
   add(r.doc().issuing_body(), 1);
   add(r.doc().signer(), 1);
-  for (const auto& s : r.report().sections()) add(s.heading() + " " + s.text(), 1);
+  for (const auto& s : r.report().sections()) {
+    add(s.heading(), 1);
+    add(s.text(), 1);
+  }
   const v1::Conclusion& c = r.conclusion();
-  add(c.meeting_kind() + " " + c.place() + " " + c.chair() + " " + c.assessment() + " " +
-          c.limitations(), 1);
+  for (const std::string* text : {&c.meeting_kind(), &c.place(), &c.chair(), &c.assessment(),
+                                  &c.limitations()}) {
+    add(*text, 1);
+  }
   for (const std::string& t : c.tasks()) add(t, 1);
-  add(r.petition().field() + " " + r.petition().petitioner() + " " + r.petition().location(), 1);
+  const v1::Petition& p = r.petition();
+  for (const std::string* text : {&p.field(), &p.petitioner(), &p.location()}) add(*text, 1);
   add(r.directive_update().note(), 1);
   add(r.unit().name(), 3);
   return terms;

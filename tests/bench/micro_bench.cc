@@ -3,8 +3,10 @@
 //
 //   BM_RawIngest/1000/1     the raw ceiling: synced WriteBatch of 1,000
 //                           ~1 KB records (records/s counter)
-//   BM_CanonicalBytes, BM_VersionDigest, BM_Ed25519Sign, BM_Ed25519Verify
-//                           what each record costs the core and node/crypto
+//   BM_ParseRecord, BM_CanonicalBytes, BM_Sha256, BM_VersionDigest,
+//   BM_SearchTerms, BM_Ed25519Sign, BM_Ed25519Verify
+//                           what each record costs protobuf, the core,
+//                           OpenSSL and node/crypto
 //   BM_RouteDirectiveToOneChild/N
 //                           routing cost (figure 7): apply a directive to one
 //                           commune in a district holding N records, read that
@@ -26,12 +28,15 @@
 #include <memory>
 #include <string>
 
+#include <openssl/sha.h>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
 #include "node/core/chain.h"
+#include "node/core/hub.h"
 #include "node/core/serialize.h"
 #include "node/crypto/ed25519.h"
 #include "node/crypto/key_verifier.h"
@@ -129,6 +134,33 @@ void BM_CanonicalBytes(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(core::CanonicalBytes(rec).size());
 }
 BENCHMARK(BM_CanonicalBytes);
+
+void BM_ParseRecord(benchmark::State& state) {
+  const std::string bytes = core::CanonicalBytes(StoredReport("21550", 7));
+  for (auto _ : state) {
+    v1::Record rec;
+    if (!rec.ParseFromString(bytes)) state.SkipWithError("did not parse");
+    benchmark::DoNotOptimize(rec);
+  }
+}
+BENCHMARK(BM_ParseRecord);
+
+// What a received version the chain proves costs instead of VersionDigest.
+void BM_Sha256(benchmark::State& state) {
+  const std::string bytes = core::CanonicalBytes(StoredReport("21550", 7));
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  for (auto _ : state) {
+    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+    benchmark::DoNotOptimize(digest);
+  }
+}
+BENCHMARK(BM_Sha256);
+
+void BM_SearchTerms(benchmark::State& state) {
+  const v1::Record rec = StoredReport("21550", 7);
+  for (auto _ : state) benchmark::DoNotOptimize(core::SearchTerms(rec));
+}
+BENCHMARK(BM_SearchTerms);
 
 void BM_VersionDigest(benchmark::State& state) {
   const v1::Record rec = StoredReport("21550", 7);

@@ -15,8 +15,8 @@ namespace council::bench {
 namespace {
 
 constexpr char kFilter[] =
-    "BM_RawIngest/1000/1|BM_CanonicalBytes|BM_VersionDigest|BM_Ed25519|BM_RouteDirective|"
-    "BM_Read";
+    "BM_RawIngest/1000/1|BM_ParseRecord|BM_CanonicalBytes|BM_Sha256|BM_VersionDigest|"
+    "BM_SearchTerms|BM_Ed25519|BM_RouteDirective|BM_Read";
 
 struct Run {
   double real_ns = 0;  // per iteration
@@ -95,8 +95,11 @@ absl::Status RunMicro(const BenchConfig& config, const std::string& micro_path, 
   std::string command =
       absl::StrCat(RepoRelative(micro_path), " --benchmark_filter='", kFilter, "' ", sizes);
   for (const auto& [name, label] : std::vector<std::pair<std::string, std::string>>{
+           {"BM_ParseRecord", "Parse a stored report (protobuf, with its UTF-8 checks)"},
            {"BM_CanonicalBytes", "core::CanonicalBytes of a stored report"},
-           {"BM_VersionDigest", "core::VersionDigest (SHA-256 of the canonical bytes)"},
+           {"BM_Sha256", "SHA-256 of a stored report's bytes (OpenSSL)"},
+           {"BM_VersionDigest", "core::VersionDigest (CanonicalBytes, then their SHA-256)"},
+           {"BM_SearchTerms", "core::SearchTerms of a stored report (the indexer's words)"},
            {"BM_Ed25519Sign", "Ed25519 sign (node/crypto)"},
            {"BM_Ed25519Verify", "Ed25519 verify (node/crypto)"}}) {
     absl::StatusOr<Run> run = get(name);

@@ -23,6 +23,49 @@ TEST(Fold, TokenizeSplitsOnPunctuationAndKeepsNumbers) {
             (std::vector<std::string>{"giao", "ban", "thang", "9"}));
 }
 
+TEST(Fold, EveryVietnameseLetterFoldsToItsBaseLetter) {
+  EXPECT_EQ(
+      FoldText("àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+               "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ"),
+      "aaaaeeeiioooouuyadiuouaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuuuuyyyy"
+      "aaaaeeeiioooouuyadiuouaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuuuuyyyy");
+  // Letters beside them that are not Vietnamese pass through.
+  EXPECT_EQ(FoldText("ÅñßЖ"), "ÅñßЖ");
+}
+
+TEST(Fold, WordsAreTheWordsOfTheFoldedText) {
+  const std::string long_word(50, 'x');
+  for (const std::string text :
+       {std::string("Kết luận số 15-KL/HĐND: “giao ban” – tháng 9…"),
+        std::string("Ke\xCC\x82\xCC\x81t lua\xCC\x82n"),          // combining marks
+        std::string("bad\xFF byte\xC3 cut \xE1\xBA"),                 // invalid UTF-8
+        "Đoàn " + long_word + "ĐẠI " + long_word, std::string("Số 06/5/2022；Ｎ"),
+        std::string("")}) {
+    EXPECT_EQ(Tokenize(text), Tokenize(FoldText(text))) << text;
+    std::vector<std::string> seen;
+    ForEachWord(text, [&](absl::string_view w) { seen.emplace_back(w); });
+    EXPECT_EQ(seen, Tokenize(text)) << text;
+  }
+  EXPECT_EQ(Tokenize("bad\xFF byte"), (std::vector<std::string>{"bad", "byte"}));
+  EXPECT_EQ(Tokenize("Đoàn " + long_word), (std::vector<std::string>{"doan", long_word.substr(0, 40)}));
+}
+
+TEST(Hub, SearchTermsWeighTheWordsOfEachField) {
+  v1::Record r;
+  r.mutable_doc()->set_title("Kết luận giám sát");                 // 3
+  r.mutable_doc()->set_number("15/KL-HĐND");                       // 2
+  r.set_text("Kết quả giám sát việc giải quyết kiến nghị.");       // 1
+  auto* section = r.mutable_report()->add_sections();
+  section->set_heading("Kết quả");                                 // 1
+  section->set_text("Đã giải quyết");                              // 1
+  const absl::flat_hash_map<std::string, uint32_t> terms = SearchTerms(r);
+  const absl::flat_hash_map<std::string, uint32_t> expected = {
+      {"ket", 3 + 1 + 1}, {"luan", 3},  {"giam", 3 + 1}, {"sat", 3 + 1}, {"15", 2},
+      {"kl", 2},          {"hdnd", 2},  {"qua", 1 + 1},  {"viec", 1},    {"giai", 1 + 1},
+      {"quyet", 1 + 1},   {"kien", 1},  {"nghi", 1},     {"da", 1}};
+  EXPECT_EQ(terms, expected);
+}
+
 TEST(Hub, TallyDeltaReplacesAnAmendedReport) {
   v1::Record v1r;
   v1r.mutable_report()->set_period("2023");
