@@ -58,7 +58,6 @@ std::vector<EncodedVersion> EncodeVersions(const std::vector<v1::Record>& versio
   return encoded;
 }
 
-
 std::vector<EncodedVersion> EncodeReceived(const std::vector<v1::Record>& batch,
                                            std::vector<std::string> wire) {
   std::vector<EncodedVersion> encoded(batch.size());
