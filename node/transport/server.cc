@@ -9,7 +9,7 @@
 
 namespace council::transport {
 namespace {
-constexpr int kMaxIdleThreads = 16;
+constexpr int kMaxIdleThreads = 64;
 }  // namespace
 
 absl::StatusOr<RunningServer> StartServer(const std::string& address,
@@ -29,7 +29,8 @@ absl::StatusOr<RunningServer> StartServer(const std::string& address,
   // Handlers block (a Put waits for its group commit, a link for its peer).
   // gRPC ends a thread that finishes a call while more than MAX_POLLERS
   // others poll, and starts one when a call arrives with none polling: with
-  // its default of 2, every call of a busy node paid a thread start and exit.
+  // its default of 2, every call of a busy node paid a thread start and exit;
+  // with 16, 64 Puts in flight still started ~1,100 threads a second.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxIdleThreads);
   // Without this, a second node could bind the same port and share its traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
