@@ -23,9 +23,9 @@ bool IsOwnUnit(const v1::Record& rec) { return rec.has_unit() && rec.unit().id()
 
 // For each version of `batch`, the version that vouches for it: the next of
 // the same origin in the batch, one sequence on, whose chain_prev is
-// digests[i]. Own unit records neither vouch nor are vouched for.
+// encoded[i].digest. Own unit records neither vouch nor are vouched for.
 std::vector<std::optional<size_t>> ChainLinks(const std::vector<v1::Record>& batch,
-                                              const std::vector<const std::string*>& digests) {
+                                              const std::vector<EncodedVersion>& encoded) {
   std::vector<std::optional<size_t>> next(batch.size());
   std::map<std::string, size_t> last;  // origin -> latest index seen
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -34,7 +34,7 @@ std::vector<std::optional<size_t>> ChainLinks(const std::vector<v1::Record>& bat
     if (!IsOwnUnit(rec) && it != last.end()) {
       const v1::Record& prev = batch[it->second];
       if (!IsOwnUnit(prev) && rec.seq() == prev.seq() + 1 &&
-          rec.chain_prev().size() == kDigestSize && rec.chain_prev() == *digests[it->second]) {
+          rec.chain_prev().size() == kDigestSize && rec.chain_prev() == encoded[it->second].digest) {
         next[it->second] = i;
       }
     }
@@ -61,13 +61,11 @@ std::vector<EncodedVersion> EncodeVersions(const std::vector<v1::Record>& versio
 std::vector<EncodedVersion> EncodeReceived(const std::vector<v1::Record>& batch,
                                            std::vector<std::string> wire) {
   std::vector<EncodedVersion> encoded(batch.size());
-  std::vector<const std::string*> digests(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     encoded[i] = {std::move(wire[i]), "", true};
     encoded[i].digest = Sha256(encoded[i].bytes);
-    digests[i] = &encoded[i].digest;
   }
-  const std::vector<std::optional<size_t>> next = ChainLinks(batch, digests);
+  const std::vector<std::optional<size_t>> next = ChainLinks(batch, encoded);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!next[i]) encoded[i] = EncodeVersion(batch[i]);
   }
@@ -87,11 +85,9 @@ std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
                                const KeyVerifier* verifier) {
   const size_t n = batch.size();
   std::vector<bool> proven(n, false);
-  std::vector<const std::string*> digests(n);
-  for (size_t i = 0; i < n; ++i) digests[i] = &encoded[i].digest;
-  const std::vector<std::optional<size_t>> next = ChainLinks(batch, digests);
+  const std::vector<std::optional<size_t>> next = ChainLinks(batch, encoded);
   // Walk back from each run's last version; a run is proven or not as a whole.
-  for (size_t k = n; k-- > 0 && verifier != nullptr;) {
+  for (size_t k = n; verifier != nullptr && k-- > 0;) {
     const v1::Record& rec = batch[k];
     if (IsOwnUnit(rec)) continue;
     if (next[k]) {
