@@ -4,6 +4,7 @@
 // with its cursor (Z). A crash loses nothing: the indexer resumes after the
 // last cursor it committed, and indexing a version twice writes the same
 // rows.
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -141,6 +142,7 @@ absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::strin
 }
 
 void Store::IndexLoop() {
+  pthread_setname_np(pthread_self(), "index");  // seen in top -H, perf
   // Replication first, derived views after: the indexer yields the CPU to
   // applying and relaying records, and catches up when they idle (search
   // waits for it). Best effort: a failure leaves the default priority.

@@ -1,5 +1,7 @@
 #include "node/transport/parent_link.h"
 
+#include <pthread.h>
+
 #include "absl/strings/str_cat.h"
 #include "council/v1/sync.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -124,6 +126,7 @@ bool ParentLink::RunOnce(std::string* why) {
 }
 
 void ParentLink::Loop() {
+  pthread_setname_np(pthread_self(), "parent-link");  // seen in top -H, perf
   const std::string parent = node_->identity().parent_unit();
   int attempt = 0;
   while (true) {
