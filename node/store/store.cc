@@ -10,42 +10,15 @@
 #include "node/core/serialize.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
+#include "node/store/rocks_options.h"
 #include "node/store/rocks_status.h"
-#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/slice_transform.h"
-#include "rocksdb/table.h"
 
 namespace council::store {
 
 namespace {
 absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 
-constexpr size_t kBlockCacheBytes = 8 << 20;
-
-// The tables whose keys end in a be64 that grows as records arrive (log,
-// pointers, indexes, outboxes, feed): everything before it is the prefix
-// under which RocksDB keeps a memtable insert hint, so a batch of
-// consecutive keys is inserted next to the previous one instead of each
-// searched from the top of the skip list.
-class SequencedKeyPrefix : public rocksdb::SliceTransform {
- public:
-  const char* Name() const override { return "council.SequencedKeyPrefix"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), key.size() - 8);
-  }
-  bool InDomain(const rocksdb::Slice& key) const override {
-    if (key.size() <= 8) return false;
-    switch (key[0]) {
-      case keys::kLog: case keys::kCurrent: case keys::kByKind: case keys::kByUnit:
-      case keys::kByPeriod: case keys::kOutbox: case keys::kFeed: case keys::kIndexed:
-        return true;
-      default:
-        return false;
-    }
-  }
-};
 }  // namespace
 
 Store::Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
@@ -67,46 +40,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
                                                    const core::NodePlace& place,
                                                    const core::Signer* signer,
                                                    const core::KeyVerifier* verifier) {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.IncreaseParallelism(2);
-  options.compression = rocksdb::kLZ4Compression;
-  // Bounded memory (a commune PC is modest; BENCHMARKS.md, peak RSS): two
-  // memtables of 24 MiB instead of RocksDB's 64 MiB.
-  options.write_buffer_size = 24 << 20;
-  options.max_write_buffer_number = 2;
-  // Level sizes set from the last level up: each flushed file's keys span
-  // every table, so a fixed 256 MiB L1 was rewritten whole by each L0
-  // compaction. Bulk sync of 1M records (BENCHMARKS.md): hub CPU 44 -> 40
-  // us/record; the levels compacted into are then uncompressed until the
-  // store outgrows them (disk 0.99 -> 1.19 KB/record).
-  options.level_compaction_dynamic_level_bytes = true;
-  // L0 and the base level (entries 0 and 1, with dynamic level sizes) are
-  // rewritten soon by compaction: compressing them costs CPU for nothing;
-  // deeper levels, where the data stays, are compressed.
-  options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
-                                   rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
-                                   rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
-                                   rocksdb::kLZ4Compression};
-  // Insert hints work only with one memtable writer at a time; the store
-  // has one committer thread, and the indexer's batches are rare.
-  options.memtable_insert_with_hint_prefix_extractor = std::make_shared<SequencedKeyPrefix>();
-  options.allow_concurrent_memtable_write = false;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  // Index and filter blocks live in one bounded cache with the data blocks
-  // instead of beside it, where they grow with the store (a hub's years of
-  // records): memory stays flat as the data grows. Partitioned, so that a
-  // read that misses the cache loads one small partition, not a file's
-  // whole index (which made reads slow down as the store grew).
-  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
-  table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
-  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
-  table.partition_filters = true;
-  table.pin_top_level_index_and_filter = true;
-  table.optimize_filters_for_memory = true;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::Options options = RocksOptions();
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
   if (!s.ok()) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
+#include "node/store/rocks_options.h"
 #include "node/store/rocks_status.h"
 #include "node/store/store.h"
 #include "rocksdb/db.h"
@@ -70,8 +71,7 @@ absl::StatusOr<BackupSummary> Store::Restore(const std::string& backup_dir,
   // What this node wrote after the backup is at its parent: until it has
   // fetched that back, it must not hand out those sequences again.
   rocksdb::DB* db = nullptr;
-  rocksdb::Options options;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, data_dir, &db), "opening the restored database"));
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(RocksOptions(), data_dir, &db), "opening the restored database"));
   std::unique_ptr<rocksdb::DB> owned(db);
   std::string zero;
   keys::PutBe64(&zero, 0);

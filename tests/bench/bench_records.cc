@@ -83,13 +83,28 @@ v1::Record ReportDraft(uint64_t i) {
   return r;
 }
 
+v1::Record UnsignedVersion(v1::Record draft, const std::string& origin, uint64_t seq,
+                           uint64_t tick) {
+  draft.set_id(absl::StrCat(origin, ":", seq));
+  draft.set_origin(origin);
+  draft.set_seq(seq);
+  draft.set_version(1);
+  draft.set_hlc((static_cast<uint64_t>(kBenchWallMs) + tick) << 16);
+  return draft;
+}
+
+v1::Record UnitVersion(const std::string& id, v1::Level level, const std::string& parent) {
+  v1::Record r;
+  r.mutable_unit()->set_id(id);
+  r.mutable_unit()->set_level(level);
+  r.mutable_unit()->set_name(absl::StrCat("HĐND ", id));
+  r.mutable_unit()->set_parent(parent);
+  r.mutable_doc()->set_title(r.unit().name());
+  return UnsignedVersion(std::move(r), id, 1, 0);
+}
+
 v1::Record StoredReport(const std::string& origin, uint64_t seq) {
-  v1::Record r = ReportDraft(seq);
-  r.set_id(absl::StrCat(origin, ":", seq));
-  r.set_origin(origin);
-  r.set_seq(seq);
-  r.set_version(1);
-  r.set_hlc((uint64_t{1692921600000} + seq) << 16);
+  v1::Record r = UnsignedVersion(ReportDraft(seq), origin, seq, seq);
   if (seq > 1) r.set_chain_prev(NoiseBytes(seq * 2, 32));
   r.set_signature(NoiseBytes(seq * 2 + 1, 64));
   return r;

@@ -20,6 +20,17 @@ namespace council::bench {
 // core::ValidateDraft accepts.
 v1::Record ReportDraft(uint64_t i);
 
+// The wall clock the benchmark's records are stamped with (2023-08-25).
+inline constexpr int64_t kBenchWallMs = 1692921600000;
+
+// `draft` as the complete, unsigned version 1 "<origin>:<seq>" with hybrid
+// clock kBenchWallMs + `tick`: what a store without a verifier applies.
+v1::Record UnsignedVersion(v1::Record draft, const std::string& origin, uint64_t seq,
+                           uint64_t tick);
+
+// The unit record of `id` (its version 1), unsigned, placed under `parent`.
+v1::Record UnitVersion(const std::string& id, v1::Level level, const std::string& parent);
+
 // ReportDraft(i) as the node stores it: a complete version "<origin>:<seq>"
 // (version 1) with a 64-byte signature and a 32-byte chain_prev (seq > 1)
 // of pseudo-random bytes — the sizes and entropy of real ones, without

@@ -1,15 +1,16 @@
 #include "tests/bench/raw_ingest.h"
 
+#include <sys/resource.h>
+#include <time.h>
+
 #include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/options.h"
-#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "node/core/serialize.h"
+#include "node/store/rocks_options.h"
 #include "tests/bench/bench_records.h"
 
 namespace council::bench {
@@ -18,15 +19,7 @@ RawDb::RawDb(rocksdb::DB* db) : db_(db) {}
 RawDb::~RawDb() = default;
 
 absl::StatusOr<std::unique_ptr<RawDb>> RawDb::Open(const std::string& dir) {
-  // Kept equal to Store::Open's options, so the ceiling is the same engine
-  // configuration on the same disk.
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.IncreaseParallelism(2);
-  options.compression = rocksdb::kLZ4Compression;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::Options options = store::RocksOptions();  // the node's store's own
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
   if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb open ", dir, ": ", s.ToString()));
@@ -51,6 +44,8 @@ absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count
     return absl::FailedPreconditionError(absl::StrCat(dir, " exists; the ingest needs a fresh one"));
   }
   RawIngestResult result;
+  const double cpu = ProcessCpuSeconds();
+  double encoding = 0;
   {
     absl::StatusOr<std::unique_ptr<RawDb>> db = RawDb::Open(dir);
     if (!db.ok()) return db.status();
@@ -58,11 +53,13 @@ absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count
     rows.reserve(batch);
     std::chrono::steady_clock::duration in_write{};
     for (uint64_t seq = 1; seq <= count;) {
+      const double encode_start = ThreadCpuSeconds();
       rows.clear();
       for (; seq <= count && rows.size() < batch; ++seq) {
         rows.emplace_back(LogKey(origin, seq), core::CanonicalBytes(StoredReport(origin, seq)));
         result.value_bytes += rows.back().second.size();
       }
+      encoding += ThreadCpuSeconds() - encode_start;
       auto start = std::chrono::steady_clock::now();
       absl::Status s = (*db)->Write(rows, sync);
       in_write += std::chrono::steady_clock::now() - start;
@@ -70,9 +67,22 @@ absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count
       result.records += rows.size();
     }
     result.write_seconds = std::chrono::duration<double>(in_write).count();
+    result.cpu_seconds = ProcessCpuSeconds() - cpu - encoding;
   }
   result.disk_bytes = DirectoryBytes(dir);
   return result;
+}
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 uint64_t DirectoryBytes(const std::string& dir) {

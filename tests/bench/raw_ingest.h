@@ -1,6 +1,6 @@
 // The raw ceiling: RocksDB WriteBatch ingest of stored-size records on a
-// given disk, with the options the node's store uses (node/store/store.cc:
-// LZ4, a bloom filter, two background threads). One key per record, the
+// given disk, with the RocksDB options the node's store uses
+// (node/store/rocks_options.h). One key per record, the
 // log key: no indexes, no routing, no signatures — the limit a node's sync
 // cannot beat on that disk.
 #ifndef COUNCIL_TESTS_BENCH_RAW_INGEST_H_
@@ -41,8 +41,13 @@ struct RawIngestResult {
   uint64_t records = 0;
   uint64_t value_bytes = 0;  // serialized records written
   double write_seconds = 0;  // time inside RocksDB Write calls only
+  // CPU of this process from opening the database to the last write's
+  // return (all threads: RocksDB's flush and compaction too), less
+  // encoding the records
+  double cpu_seconds = 0;
   uint64_t disk_bytes = 0;   // the directory's files after closing
   double records_per_second() const { return write_seconds > 0 ? records / write_seconds : 0; }
+  double cpu_us_per_record() const { return records > 0 ? cpu_seconds * 1e6 / records : 0; }
 };
 
 // Writes core::CanonicalBytes(StoredReport(origin, seq)), seq = 1..count, into a fresh database in
@@ -50,6 +55,11 @@ struct RawIngestResult {
 // if `sync`. Serialization happens outside the timed Write calls.
 absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count, size_t batch,
                                           bool sync, const std::string& origin = "522");
+
+// CPU time used so far, user and system: by this process (all its threads),
+// and by the calling thread.
+double ProcessCpuSeconds();
+double ThreadCpuSeconds();
 
 // Total size of the regular files under `dir` (0 if it does not exist).
 uint64_t DirectoryBytes(const std::string& dir);

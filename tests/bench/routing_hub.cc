@@ -11,25 +11,9 @@ namespace {
 
 constexpr char kDistrict[] = "522";
 constexpr char kProvince[] = "51";
-constexpr int64_t kWall = 1692921600000;  // 2023-08-25
-
-v1::Record UnitVersion(const std::string& id, v1::Level level, const std::string& parent) {
-  v1::Record r;
-  r.mutable_unit()->set_id(id);
-  r.mutable_unit()->set_level(level);
-  r.mutable_unit()->set_name(absl::StrCat("HĐND xã ", id));
-  r.mutable_unit()->set_parent(parent);
-  r.mutable_doc()->set_title(r.unit().name());
-  r.set_id(absl::StrCat(id, ":1"));
-  r.set_origin(id);
-  r.set_seq(1);
-  r.set_version(1);
-  r.set_hlc(static_cast<uint64_t>(kWall) << 16);
-  return r;
-}
 
 absl::Status Commit(store::Store& store, store::WriteRequest req) {
-  req.wall_ms = kWall;
+  req.wall_ms = kBenchWallMs;
   ASSIGN_OR_RETURN(store::WriteResult result, store.Write(std::move(req)));
   for (store::Outcome o : result.version_outcomes) {
     if (o != store::Outcome::kApplied) {
@@ -76,14 +60,7 @@ absl::StatusOr<std::unique_ptr<RoutingHub>> RoutingHub::Fill(const std::string& 
     store::WriteRequest req;
     for (; done < records && req.versions.size() < kBatch; ++done) {
       size_t c = done % communes.size();
-      v1::Record r = ReportDraft(done);
-      uint64_t seq = next_seq[c]++;
-      r.set_id(absl::StrCat(communes[c], ":", seq));
-      r.set_origin(communes[c]);
-      r.set_seq(seq);
-      r.set_version(1);
-      r.set_hlc((static_cast<uint64_t>(kWall) + done) << 16);
-      req.versions.push_back(std::move(r));
+      req.versions.push_back(UnsignedVersion(ReportDraft(done), communes[c], next_seq[c]++, done));
     }
     RETURN_IF_ERROR(Commit(hub->store(), std::move(req)));
   }

@@ -1,0 +1,16 @@
+// The RocksDB options of a node's store, in one place: Store::Open uses
+// them, and so does the benchmark's raw ceiling (tests/bench/raw_ingest.h),
+// so that the ceiling is the same engine configuration on the same disk.
+#ifndef COUNCIL_NODE_STORE_ROCKS_OPTIONS_H_
+#define COUNCIL_NODE_STORE_ROCKS_OPTIONS_H_
+
+#include "rocksdb/options.h"
+
+namespace council::store {
+
+// Options for opening (or creating) a store's database.
+rocksdb::Options RocksOptions();
+
+}  // namespace council::store
+
+#endif  // COUNCIL_NODE_STORE_ROCKS_OPTIONS_H_
