@@ -12,9 +12,8 @@
 #include <chrono>
 #include <optional>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "node/core/hub.h"
+#include "node/core/postings.h"
 #include "node/core/ids.h"
 #include "node/core/serialize.h"
 #include "node/core/status_macros.h"
@@ -42,27 +41,6 @@ std::string Be64(uint64_t v) {
   return s;
 }
 
-// One indexer batch's postings, by folded word.
-struct PostingBuilder {
-  v1::PostingBlock postings;
-  absl::flat_hash_map<std::string, uint32_t> origin_index;  // origin -> its place in `origins`
-};
-using PostingBlocks = absl::flat_hash_map<std::string, PostingBuilder>;
-
-void AddPostings(const v1::Record& rec, const core::RecordIdParts& id, uint64_t seq,
-                 PostingBlocks* blocks) {
-  for (const auto& [token, weight] : core::SearchTerms(rec)) {
-    PostingBuilder& block = (*blocks)[token];
-    v1::PostingBlock& b = block.postings;
-    auto [at, fresh] = block.origin_index.try_emplace(id.origin, b.origins_size());
-    if (fresh) b.add_origins(id.origin);
-    b.add_origin_index(at->second);
-    b.add_n(id.seq);
-    b.add_seq(seq);
-    b.add_weight(weight);
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<size_t> Store::IndexSome(size_t max) {
@@ -72,7 +50,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     from = index_cursor_;
   }
   rocksdb::WriteBatch batch;
-  PostingBlocks blocks;
+  core::PostingsBuilder postings;
   uint64_t last = from;
   size_t read = 0;
   const std::string prefix(1, keys::kFeed);
@@ -96,7 +74,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
       if (!bytes || !rec.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) continue;
       absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
       if (!id.ok()) continue;
-      AddPostings(rec, *id, seq, &blocks);
+      postings.Add(rec, *id, seq);
       // Supersedes the postings of any earlier version (Postings checks).
       batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
     }
@@ -105,9 +83,9 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
     more = chunk == kIndexChunk;
   }
   if (read == 0) return 0;
-  for (const auto& [token, block] : blocks) {
-    batch.Put(keys::PostingBlock(token, last), core::CanonicalBytes(block.postings));
-  }
+  postings.ForEach([&](const std::string& word, const v1::PostingBlock& block) {
+    batch.Put(keys::PostingBlock(word, last), core::CanonicalBytes(block));
+  });
   batch.Put(keys::IndexCursor(), Be64(last));
   RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing the search index"));
   std::lock_guard<std::mutex> lock(mu_);

@@ -4,7 +4,7 @@
 //   BM_RawIngest/1000/1     the raw ceiling: synced WriteBatch of 1,000
 //                           ~1 KB records (records/s counter)
 //   BM_ParseRecord, BM_CanonicalBytes, BM_Sha256, BM_VersionDigest,
-//   BM_SearchTerms, BM_Ed25519Sign, BM_Ed25519Verify
+//   BM_SearchTerms, BM_BuildPostings, BM_Ed25519Sign, BM_Ed25519Verify
 //                           what each record costs protobuf, the core,
 //                           OpenSSL and node/crypto
 //   BM_RouteDirectiveToOneChild/N
@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <openssl/sha.h>
 
@@ -37,6 +38,7 @@
 #include "benchmark/benchmark.h"
 #include "node/core/chain.h"
 #include "node/core/hub.h"
+#include "node/core/postings.h"
 #include "node/core/serialize.h"
 #include "node/crypto/ed25519.h"
 #include "node/crypto/key_verifier.h"
@@ -161,6 +163,27 @@ void BM_SearchTerms(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(core::SearchTerms(rec));
 }
 BENCHMARK(BM_SearchTerms);
+
+// The indexer's postings of one batch (node/store/store_index.cc: 2,048
+// versions of six communes' reports, encoded), per record: everything it
+// does per record but the log read, the parse and the write.
+void BM_BuildPostings(benchmark::State& state) {
+  constexpr int kBatch = 2048;
+  const std::vector<std::string> communes = {"21550", "21551", "21552", "21553", "21554", "21555"};
+  std::vector<v1::Record> records;
+  for (int i = 0; i < kBatch; ++i) records.push_back(StoredReport(communes[i % 6], 2 + i / 6));
+  for (auto _ : state) {
+    core::PostingsBuilder postings;
+    for (const v1::Record& r : records) postings.Add(r, {r.origin(), r.seq()}, r.seq());
+    size_t bytes = 0;
+    postings.ForEach([&](const std::string&, const v1::PostingBlock& block) {
+      bytes += core::CanonicalBytes(block).size();
+    });
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_BuildPostings)->Unit(benchmark::kMillisecond);
 
 void BM_VersionDigest(benchmark::State& state) {
   const v1::Record rec = StoredReport("21550", 7);

@@ -1,7 +1,14 @@
-// Search folding and the hub's pure aggregation rules.
+// Search folding and postings, and the hub's pure aggregation rules.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "node/core/fold.h"
 #include "node/core/hub.h"
+#include "node/core/postings.h"
 
 namespace council::core {
 namespace {
@@ -35,7 +42,7 @@ TEST(Fold, EveryVietnameseLetterFoldsToItsBaseLetter) {
 
 TEST(Fold, WordsAreTheWordsOfTheFoldedText) {
   const std::string long_word(50, 'x');
-  for (const std::string text :
+  for (const std::string& text :
        {std::string("Kết luận số 15-KL/HĐND: “giao ban” – tháng 9…"),
         std::string("Ke\xCC\x82\xCC\x81t lua\xCC\x82n"),          // combining marks
         std::string("bad\xFF byte\xC3 cut \xE1\xBA"),                 // invalid UTF-8
@@ -64,6 +71,40 @@ TEST(Hub, SearchTermsWeighTheWordsOfEachField) {
       {"kl", 2},          {"hdnd", 2},  {"qua", 1 + 1},  {"viec", 1},    {"giai", 1 + 1},
       {"quyet", 1 + 1},   {"kien", 1},  {"nghi", 1},     {"da", 1}};
   EXPECT_EQ(terms, expected);
+}
+
+TEST(Postings, OneBlockPerWordWithEachVersionHoldingIt) {
+  v1::Record a, b;
+  a.mutable_doc()->set_title("Kiến nghị cử tri");  // 3 each
+  b.set_text("Trả lời kiến nghị");                 // 1 each
+  PostingsBuilder postings;
+  postings.Add(a, {"21550", 4}, 9);
+  postings.Add(b, {"21551", 2}, 5);
+  postings.Add(b, {"21550", 7}, 12);
+  std::map<std::string, std::vector<std::string>> seen;  // word -> "origin:n@seq w"
+  postings.ForEach([&](const std::string& word, const v1::PostingBlock& block) {
+    ASSERT_EQ(block.origin_index_size(), block.n_size());
+    ASSERT_EQ(block.seq_size(), block.n_size());
+    ASSERT_EQ(block.weight_size(), block.n_size());
+    for (int i = 0; i < block.n_size(); ++i) {
+      ASSERT_LT(block.origin_index(i), static_cast<uint32_t>(block.origins_size()));
+      seen[word].push_back(absl::StrCat(block.origins(static_cast<int>(block.origin_index(i))), ":",
+                                        block.n(i), "@", block.seq(i), " ", block.weight(i)));
+    }
+    // Each origin listed once per block.
+    std::set<std::string> origins(block.origins().begin(), block.origins().end());
+    EXPECT_EQ(origins.size(), static_cast<size_t>(block.origins_size())) << word;
+  });
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"kien", {"21550:4@9 3", "21551:2@5 1", "21550:7@12 1"}},
+      {"nghi", {"21550:4@9 3", "21551:2@5 1", "21550:7@12 1"}},
+      {"cu", {"21550:4@9 3"}},
+      {"tri", {"21550:4@9 3"}},
+      {"tra", {"21551:2@5 1", "21550:7@12 1"}},
+      {"loi", {"21551:2@5 1", "21550:7@12 1"}}};
+  EXPECT_EQ(seen, expected);
+  EXPECT_FALSE(postings.empty());
+  EXPECT_TRUE(PostingsBuilder().empty());
 }
 
 TEST(Hub, TallyDeltaReplacesAnAmendedReport) {

@@ -1,0 +1,37 @@
+// The search postings of one indexer batch (node/store/store_index.cc): for
+// each folded word of the batch's versions, one v1::PostingBlock of packed
+// columns — which record, which version of it, the word's weight there.
+// Pure: the store writes each block under keys::PostingBlock.
+#ifndef COUNCIL_NODE_CORE_POSTINGS_H_
+#define COUNCIL_NODE_CORE_POSTINGS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "council/v1/record.pb.h"
+#include "council/v1/store.pb.h"
+#include "node/core/ids.h"
+
+namespace council::core {
+
+class PostingsBuilder {
+ public:
+  // Adds the words of version `seq` of record `id` (core::SearchTerms).
+  void Add(const v1::Record& rec, const RecordIdParts& id, uint64_t seq);
+  // Visits each word's block once, in no particular order.
+  void ForEach(absl::FunctionRef<void(const std::string& word, const v1::PostingBlock& block)> fn) const;
+  bool empty() const { return blocks_.empty(); }
+
+ private:
+  struct Block {
+    v1::PostingBlock postings;
+    absl::flat_hash_map<std::string, uint32_t> origin_index;  // origin -> its place in `origins`
+  };
+  absl::flat_hash_map<std::string, Block> blocks_;
+};
+
+}  // namespace council::core
+
+#endif  // COUNCIL_NODE_CORE_POSTINGS_H_
