@@ -82,10 +82,10 @@ std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const 
   return delta;
 }
 
-absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
-  absl::flat_hash_map<std::string, uint32_t> terms;
+void ForEachSearchWord(const v1::Record& r,
+                       absl::FunctionRef<void(absl::string_view word, uint32_t weight)> fn) {
   auto add = [&](absl::string_view text, uint32_t weight) {
-    ForEachWord(text, [&](absl::string_view word) { terms[word] += weight; });
+    ForEachWord(text, [&](absl::string_view word) { fn(word, weight); });
   };
   add(r.doc().title(), 3);
   add(r.doc().abstract(), 2);
@@ -107,6 +107,11 @@ absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
   for (const std::string* text : {&p.field(), &p.petitioner(), &p.location()}) add(*text, 1);
   add(r.directive_update().note(), 1);
   add(r.unit().name(), 3);
+}
+
+absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
+  absl::flat_hash_map<std::string, uint32_t> terms;
+  ForEachSearchWord(r, [&](absl::string_view word, uint32_t weight) { terms[word] += weight; });
   return terms;
 }
 

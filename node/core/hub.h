@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
 #include "council/v1/hub.pb.h"
 #include "council/v1/record.pb.h"
 #include "council/v1/store.pb.h"
@@ -45,8 +47,12 @@ std::vector<std::string> RowUnits(const UnitTree& tree, const std::string& under
 // or null): per period, +/- one report and its metrics.
 std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const v1::Record& rec);
 
-// Search terms of a record, folded, with weights: title 3, abstract and
-// number 2, other text 1, summed over occurrences.
+// Each folded word of a record's searchable text, in order, with the weight
+// of its field: title 3, abstract and number 2, other text 1.
+void ForEachSearchWord(const v1::Record& r,
+                       absl::FunctionRef<void(absl::string_view word, uint32_t weight)> fn);
+// Search terms of a record: its words, each with its weights summed over
+// its occurrences.
 absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r);
 
 }  // namespace council::core

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
@@ -27,8 +28,11 @@ class PostingsBuilder {
  private:
   struct Block {
     v1::PostingBlock postings;
-    absl::flat_hash_map<std::string, uint32_t> origin_index;  // origin -> its place in `origins`
+    std::vector<int32_t> place;  // batch origin id -> its place in postings.origins; -1: none
+    int64_t last_record = -1;    // the Add that made the last posting
   };
+  int64_t records_ = 0;  // Add calls so far
+  absl::flat_hash_map<std::string, uint32_t> origin_ids_;  // the batch's origins, numbered
   absl::flat_hash_map<std::string, Block> blocks_;
 };
 

@@ -107,6 +107,24 @@ TEST(Postings, OneBlockPerWordWithEachVersionHoldingIt) {
   EXPECT_TRUE(PostingsBuilder().empty());
 }
 
+TEST(Postings, WeighEachWordAsSearchTermsDoes) {
+  v1::Record r;  // words repeated within and across fields of different weights
+  r.mutable_doc()->set_title("Kết luận giám sát kết quả");
+  r.mutable_doc()->set_number("15/KL-HĐND");
+  r.set_text("Kết quả giám sát việc giải quyết kiến nghị, kiến nghị còn lại.");
+  r.mutable_report()->add_sections()->set_text("Đã giải quyết 15 kiến nghị");
+  PostingsBuilder postings;
+  postings.Add(r, {"21550", 3}, 8);
+  absl::flat_hash_map<std::string, uint32_t> weights;
+  postings.ForEach([&](const std::string& word, const v1::PostingBlock& block) {
+    ASSERT_EQ(block.n_size(), 1) << word;  // one posting per record, however often the word
+    weights[word] = block.weight(0);
+  });
+  EXPECT_EQ(weights, SearchTerms(r));
+  EXPECT_EQ(weights["kien"], 3u);
+  EXPECT_EQ(weights["ket"], 3u + 3u + 1u);
+}
+
 TEST(Hub, TallyDeltaReplacesAnAmendedReport) {
   v1::Record v1r;
   v1r.mutable_report()->set_period("2023");
