@@ -19,7 +19,8 @@ namespace council::core {
 
 class PostingsBuilder {
  public:
-  // Adds the words of version `seq` of record `id` (core::SearchTerms).
+  // Adds the words of version `seq` of record `id`, each once, with its
+  // weights summed as core::SearchTerms sums them.
   void Add(const v1::Record& rec, const RecordIdParts& id, uint64_t seq);
   // Visits each word's block once, in no particular order.
   void ForEach(absl::FunctionRef<void(const std::string& word, const v1::PostingBlock& block)> fn) const;
