@@ -83,6 +83,12 @@ v1::Record ReportDraft(uint64_t i) {
   return r;
 }
 
+const std::vector<std::string>& BenchCommunes() {
+  static const auto* communes =
+      new std::vector<std::string>{"21550", "21551", "21552", "21553", "21554", "21555"};
+  return *communes;
+}
+
 v1::Record UnsignedVersion(v1::Record draft, const std::string& origin, uint64_t seq,
                            uint64_t tick) {
   draft.set_id(absl::StrCat(origin, ":", seq));

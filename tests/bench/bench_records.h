@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "council/v1/record.pb.h"
 
@@ -19,6 +20,9 @@ namespace council::bench {
 // A report draft (no id, origin, seq, version, hlc or signature) that
 // core::ValidateDraft accepts.
 v1::Record ReportDraft(uint64_t i);
+
+// The six communes of district 522 whose reports fill the benchmarks' stores.
+const std::vector<std::string>& BenchCommunes();
 
 // The wall clock the benchmark's records are stamped with (2023-08-25).
 inline constexpr int64_t kBenchWallMs = 1692921600000;

@@ -180,7 +180,7 @@ absl::StatusOr<Ceiling> RunRawCeiling(const BenchConfig& config, Results* result
       "the one before is written (as a link applies them); its CPU counts the store's committer, "
       "flush, compaction and the search indexer (%s versions not yet indexed at the end), and "
       "building the batches from %s prepared report bodies.",
-      kLinkBatch, Thousands(store.index_lag), Thousands(1024)));
+      kLinkBatch, Thousands(store.index_lag), Thousands(kStoreIngestBodies)));
   return c;
 }
 

@@ -169,9 +169,9 @@ BENCHMARK(BM_SearchTerms);
 // does per record but the log read, the parse and the write.
 void BM_BuildPostings(benchmark::State& state) {
   constexpr int kBatch = 2048;
-  const std::vector<std::string> communes = {"21550", "21551", "21552", "21553", "21554", "21555"};
+  const std::vector<std::string>& communes = BenchCommunes();
   std::vector<v1::Record> records;
-  for (int i = 0; i < kBatch; ++i) records.push_back(StoredReport(communes[i % 6], 2 + i / 6));
+  for (int i = 0; i < kBatch; ++i) records.push_back(StoredReport(communes[i % communes.size()], 2 + i / communes.size()));
   for (auto _ : state) {
     core::PostingsBuilder postings;
     for (const v1::Record& r : records) postings.Add(r, {r.origin(), r.seq()}, r.seq());

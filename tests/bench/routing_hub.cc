@@ -26,12 +26,6 @@ absl::Status Commit(store::Store& store, store::WriteRequest req) {
 
 }  // namespace
 
-const std::vector<std::string>& RoutingHub::Communes() {
-  static const auto* communes =
-      new std::vector<std::string>{"21550", "21551", "21552", "21553", "21554", "21555"};
-  return *communes;
-}
-
 absl::StatusOr<std::unique_ptr<RoutingHub>> RoutingHub::Fill(const std::string& dir,
                                                              uint64_t records) {
   std::error_code ec;
@@ -48,12 +42,12 @@ absl::StatusOr<std::unique_ptr<RoutingHub>> RoutingHub::Fill(const std::string& 
     self.mutable_unit()->set_parent(kProvince);
     self.mutable_doc()->set_title(self.unit().name());
     units.drafts.push_back(self);
-    for (const std::string& c : Communes()) {
+    for (const std::string& c : BenchCommunes()) {
       units.versions.push_back(UnitVersion(c, v1::LEVEL_COMMUNE, kDistrict));
     }
     RETURN_IF_ERROR(Commit(hub->store(), std::move(units)));
   }
-  const std::vector<std::string>& communes = Communes();
+  const std::vector<std::string>& communes = BenchCommunes();
   std::vector<uint64_t> next_seq(communes.size(), 2);  // seq 1 is each commune's unit record
   constexpr uint64_t kBatch = 1000;
   for (uint64_t done = 0; done < records;) {

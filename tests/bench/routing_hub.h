@@ -17,11 +17,8 @@ namespace council::bench {
 
 class RoutingHub {
  public:
-  // The communes under the district whose reports fill the log.
-  static const std::vector<std::string>& Communes();
-
   // Opens a fresh store in `dir` (must not exist) as district 522 under
-  // province 51, registers Communes() under it and applies `records`
+  // province 51, registers BenchCommunes() under it and applies `records`
   // reports spread evenly over them (as an import: complete versions,
   // unsigned, in batches of 1,000). Every report is routed up, so the
   // province's outbox is `records` long too.

@@ -17,10 +17,6 @@ namespace {
 
 constexpr char kProvince[] = "51";
 constexpr char kDistrict[] = "522";
-// Distinct report bodies, built before the clock starts: a version is then
-// one copy and its envelope, not a fresh report's formatting.
-constexpr size_t kBodies = 1024;
-
 
 absl::Status CheckApplied(std::future<absl::StatusOr<store::WriteResult>>& pending) {
   ASSIGN_OR_RETURN(store::WriteResult result, pending.get());
@@ -34,7 +30,7 @@ absl::Status CheckApplied(std::future<absl::StatusOr<store::WriteResult>>& pendi
 }
 
 absl::StatusOr<StoreIngestResult> Ingest(store::Store& store, uint64_t count, size_t batch) {
-  const std::vector<std::string> communes = {"21550", "21551", "21552", "21553", "21554", "21555"};
+  const std::vector<std::string>& communes = BenchCommunes();
   uint64_t cursor = 0;  // the district's outbox position, as its link sends it
   {
     store::WriteRequest self;
@@ -56,7 +52,7 @@ absl::StatusOr<StoreIngestResult> Ingest(store::Store& store, uint64_t count, si
     RETURN_IF_ERROR(CheckApplied(f));
   }
   std::vector<v1::Record> bodies;
-  for (size_t i = 0; i < kBodies; ++i) bodies.push_back(ReportDraft(i));
+  for (size_t i = 0; i < kStoreIngestBodies; ++i) bodies.push_back(ReportDraft(i));
   std::vector<uint64_t> next_seq(communes.size(), 2);  // seq 1: each commune's unit record
 
   StoreIngestResult out;
@@ -72,7 +68,7 @@ absl::StatusOr<StoreIngestResult> Ingest(store::Store& store, uint64_t count, si
     req.versions.reserve(batch);
     for (; done < count && req.versions.size() < batch; ++done) {
       const size_t c = done % communes.size();
-      req.versions.push_back(UnsignedVersion(bodies[done % kBodies], communes[c], next_seq[c]++, done + 1));
+      req.versions.push_back(UnsignedVersion(bodies[done % kStoreIngestBodies], communes[c], next_seq[c]++, done + 1));
     }
     cursor += req.versions.size();
     req.inbound_cursor = cursor;

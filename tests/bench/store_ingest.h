@@ -17,6 +17,10 @@
 
 namespace council::bench {
 
+// Distinct report bodies, built before the clock starts: a version is then
+// one copy and its envelope, not a fresh report's formatting.
+inline constexpr size_t kStoreIngestBodies = 1024;
+
 struct StoreIngestResult {
   uint64_t records = 0;
   double seconds = 0;       // from the first batch submitted to the last durable
