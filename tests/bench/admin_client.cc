@@ -1,12 +1,17 @@
 #include "tests/bench/admin_client.h"
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/bench/bench_records.h"
 
 namespace council::bench {
 namespace {
@@ -83,6 +88,38 @@ absl::StatusOr<v1::Record> AdminClient::Get(const std::string& id,
   v1::GetRequest req;
   req.set_id(id);
   return Call(&v1::Admin::Stub::Get, req, timeout);
+}
+
+absl::StatusOr<double> ImportReports(AdminClient& admin, uint64_t first, uint64_t count,
+                                     size_t batch, int threads) {
+  std::atomic<uint64_t> next{0};
+  std::mutex mu;
+  absl::Status failed;
+  const uint64_t batches = (count + batch - 1) / batch;
+  const auto start = std::chrono::steady_clock::now();
+  auto work = [&] {
+    for (uint64_t b; (b = next++) < batches;) {
+      v1::ImportRequest req;
+      for (uint64_t i = b * batch; i < std::min(count, (b + 1) * batch); ++i) {
+        *req.add_records() = ReportDraft(first + i);
+      }
+      absl::StatusOr<v1::ImportReply> reply = admin.Import(req);
+      if (!reply.ok() || reply->created() != static_cast<uint64_t>(req.records_size())) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (failed.ok()) {
+          failed = reply.ok() ? absl::InternalError("Import created fewer records than sent")
+                              : reply.status();
+        }
+        next = batches;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (std::thread& t : pool) t.join();
+  if (!failed.ok()) return failed;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 uint64_t CountOf(const v1::StatusReply& status, const std::string& kind) {

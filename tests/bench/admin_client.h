@@ -8,6 +8,8 @@
 #define COUNCIL_TESTS_BENCH_ADMIN_CLIENT_H_
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -50,6 +52,12 @@ class AdminClient {
   std::unique_ptr<v1::Admin::Stub> stub_;
   const std::string token_;
 };
+
+// Imports reports first..first+count-1 (bench_records' ReportDraft, as
+// drafts: the node creates, signs and indexes them) in calls of `batch`,
+// from `threads` concurrent callers. Seconds taken; the first error.
+absl::StatusOr<double> ImportReports(AdminClient& admin, uint64_t first, uint64_t count,
+                                     size_t batch, int threads);
 
 // Current records of `kind` in a Status reply (0 if none).
 uint64_t CountOf(const v1::StatusReply& status, const std::string& kind);

@@ -1,9 +1,7 @@
 // Raw ceiling, bulk sync and catch-up (scenarios.h).
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -35,40 +33,6 @@ int64_t WallMillis() {
 }
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// Imports reports first..first+count-1 (as drafts: the node creates and
-// signs them) in batches, from `threads` concurrent callers. Seconds taken.
-absl::StatusOr<double> LoadReports(AdminClient& admin, uint64_t first, uint64_t count,
-                                   size_t batch, int threads) {
-  std::atomic<uint64_t> next{0};
-  std::mutex mu;
-  absl::Status failed;
-  const uint64_t batches = (count + batch - 1) / batch;
-  auto start = Clock::now();
-  auto work = [&] {
-    for (uint64_t b; (b = next++) < batches;) {
-      v1::ImportRequest req;
-      for (uint64_t i = b * batch; i < std::min(count, (b + 1) * batch); ++i) {
-        *req.add_records() = ReportDraft(first + i);
-      }
-      absl::StatusOr<v1::ImportReply> reply = admin.Import(req);
-      if (!reply.ok() || reply->created() != static_cast<uint64_t>(req.records_size())) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (failed.ok()) {
-          failed = reply.ok() ? absl::InternalError("Import created fewer records than sent")
-                              : reply.status();
-        }
-        next = batches;
-        return;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
-  for (std::thread& t : pool) t.join();
-  if (!failed.ok()) return failed;
-  return Seconds(Clock::now() - start);
-}
 
 struct Convergence {
   double seconds_from_link_up = 0;
@@ -195,7 +159,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   RETURN_IF_ERROR(cluster.Start(kChild, /*dial_parent=*/false));
   fprintf(stderr, "council_bench: loading %s reports into %s (Import, batches of %zu)\n",
           Thousands(config.records).c_str(), kChild, config.import_batch);
-  ASSIGN_OR_RETURN(double load_s, LoadReports(cluster.admin(kChild), 0, config.records,
+  ASSIGN_OR_RETURN(double load_s, ImportReports(cluster.admin(kChild), 0, config.records,
                                               config.import_batch, config.load_threads));
   results->notes.push_back(absl::StrFormat(
       "Loading the child: %s reports by Import in %.1f s (%s rec/s; %d concurrent calls of "
@@ -296,7 +260,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
 
   // Catch-up after a disconnection.
   cluster.Stop(kParent);
-  ASSIGN_OR_RETURN(double offline_s, LoadReports(cluster.admin(kChild), config.records,
+  ASSIGN_OR_RETURN(double offline_s, ImportReports(cluster.admin(kChild), config.records,
                                                  config.catchup_records, config.import_batch, 1));
   const auto restarted = Clock::now();
   RETURN_IF_ERROR(cluster.Start(kParent, false));
@@ -321,7 +285,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   // The same catch-up over a compressed link (a commune's slow line): the
   // district restarts with --link-compression gzip.
   cluster.Stop(kParent);
-  RETURN_IF_ERROR(LoadReports(cluster.admin(kChild), config.records + config.catchup_records,
+  RETURN_IF_ERROR(ImportReports(cluster.admin(kChild), config.records + config.catchup_records,
                               config.catchup_records, config.import_batch, 1)
                       .status());
   cluster.Stop(kChild);
