@@ -83,6 +83,15 @@ absl::StatusOr<StoreIngestResult> Ingest(store::Store& store, uint64_t count, si
   out.cpu_seconds = ProcessCpuSeconds() - cpu - building;
   out.records = count;
   out.index_lag = store.IndexLag();
+  // A record's whole cost includes its search postings, built behind the
+  // writes: bounded by a minute per 100k versions left to index.
+  const auto bound = std::chrono::steady_clock::now() +
+                     std::chrono::seconds(60 + 60 * out.index_lag / 100000);
+  if (!store.WaitIndexed(bound)) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "store ingest: the search index did not cover ", count, " versions in time"));
+  }
+  out.indexed_cpu_seconds = ProcessCpuSeconds() - cpu - building;
   return out;
 }
 

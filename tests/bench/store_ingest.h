@@ -27,8 +27,12 @@ struct StoreIngestResult {
   double cpu_seconds = 0;   // this process, all threads (the store's committer,
                             // indexer, flush and compaction), less building the batches
   uint64_t index_lag = 0;   // versions not yet in the search index at the end
+  double indexed_cpu_seconds = 0;  // as cpu_seconds, until the index covers every version
   double records_per_second() const { return seconds > 0 ? records / seconds : 0; }
   double cpu_us_per_record() const { return records > 0 ? cpu_seconds * 1e6 / records : 0; }
+  double indexed_cpu_us_per_record() const {
+    return records > 0 ? indexed_cpu_seconds * 1e6 / records : 0;
+  }
 };
 
 // Applies `count` reports in batches of `batch` into a fresh store in `dir`
