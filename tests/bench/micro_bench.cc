@@ -11,8 +11,8 @@
 //                           routing cost (figure 7): apply a directive to one
 //                           commune in a district holding N records, read that
 //                           commune's outbox; flat in N. The sizes N come from
-//                           --routing_sizes=10000,100000 (the default; filling
-//                           the 100,000-record store takes most of the run)
+//                           --routing_sizes=100000,1000000 (the default; filling
+//                           the 1,000,000-record store takes most of the run)
 //   BM_ReadChildOutboxTail/N, BM_ReadUpOutboxTail/N
 //                           the read alone, for the short (child) and the
 //                           N-long (parent) outbox
@@ -250,7 +250,7 @@ void BM_ReadUpOutboxTail(benchmark::State& state) { ReadOutboxTail(state, "51");
 // Registers the routing benchmarks for each log size of `--routing_sizes=`
 // (removed from argv); false on a malformed list.
 bool RegisterRouting(int* argc, char** argv) {
-  std::string sizes = "10000,100000";
+  std::string sizes = "100000,1000000";
   int kept = 0;
   for (int i = 0; i < *argc; ++i) {
     absl::string_view a = argv[i];
@@ -286,7 +286,7 @@ bool RegisterRouting(int* argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (!council::bench::RegisterRouting(&argc, argv)) {
-    fprintf(stderr, "council_bench_micro: --routing_sizes takes positive numbers, e.g. 10000,100000\n");
+    fprintf(stderr, "council_bench_micro: --routing_sizes takes positive numbers, e.g. 100000,1000000\n");
     return 2;
   }
   benchmark::Initialize(&argc, argv);
