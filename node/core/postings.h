@@ -1,7 +1,8 @@
 // The search postings of one indexer batch (node/store/store_index.cc): for
 // each folded word of the batch's versions, one v1::PostingBlock of packed
-// columns — which record, which version of it, the word's weight there.
-// Pure: the store writes each block under keys::PostingBlock.
+// columns — which record, which version of it, the word's weight there —
+// and the reading of a block. Pure: the store writes each block under
+// keys::PostingBlock.
 #ifndef COUNCIL_NODE_CORE_POSTINGS_H_
 #define COUNCIL_NODE_CORE_POSTINGS_H_
 
@@ -17,6 +18,21 @@
 
 namespace council::core {
 
+// One posting of a block: version `seq` of record <origin>:<n> holds the
+// block's word with `weight`.
+struct Posting {
+  const std::string& origin;
+  uint64_t n;
+  uint64_t seq;
+  uint32_t weight;
+};
+
+// Visits the postings of `block` in order, in either of its encodings
+// (store.proto). False, having visited none, if the block is malformed:
+// columns of unequal length, both encodings at once, or an origin index
+// out of range.
+bool ForEachPosting(const v1::PostingBlock& block, absl::FunctionRef<void(const Posting&)> fn);
+
 class PostingsBuilder {
  public:
   // Adds the words of version `seq` of record `id`, each once, with its
@@ -30,6 +46,7 @@ class PostingsBuilder {
   struct Block {
     v1::PostingBlock postings;
     std::vector<int32_t> place;  // batch origin id -> its place in postings.origins; -1: none
+    std::vector<uint64_t> last_n;  // by place: the n of that origin's last posting
     int64_t last_record = -1;    // the Add that made the last posting
   };
   int64_t records_ = 0;  // Add calls so far

@@ -13,8 +13,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "node/core/postings.h"
 #include "node/core/ids.h"
+#include "node/core/postings.h"
 #include "node/core/serialize.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
@@ -108,13 +108,9 @@ absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::strin
   RETURN_IF_ERROR(ScanRows(keys::Prefix(keys::kPosting, {token}), [&](auto, auto value) {
     v1::PostingBlock b;
     if (!b.ParseFromArray(value.data(), static_cast<int>(value.size()))) return;
-    const int size = b.n_size();
-    if (b.origin_index_size() != size || b.seq_size() != size || b.weight_size() != size) return;
-    for (int i = 0; i < size; ++i) {
-      if (b.origin_index(i) >= static_cast<uint32_t>(b.origins_size())) continue;
-      const std::string& origin = b.origins(static_cast<int>(b.origin_index(i)));
-      if (indexed_seq(origin, b.n(i)) == b.seq(i)) out[core::MakeRecordId(origin, b.n(i))] = b.weight(i);
-    }
+    core::ForEachPosting(b, [&](const core::Posting& p) {
+      if (indexed_seq(p.origin, p.n) == p.seq) out[core::MakeRecordId(p.origin, p.n)] = p.weight;
+    });
   }));
   return out;
 }

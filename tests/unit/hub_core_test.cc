@@ -1,4 +1,5 @@
 // Search folding and postings, and the hub's pure aggregation rules.
+#include <array>
 #include <map>
 #include <set>
 #include <string>
@@ -81,27 +82,24 @@ TEST(Postings, OneBlockPerWordWithEachVersionHoldingIt) {
   postings.Add(a, {"21550", 4}, 9);
   postings.Add(b, {"21551", 2}, 5);
   postings.Add(b, {"21550", 7}, 12);
+  postings.Add(b, {"21550", 3}, 3);  // numbered below the one before: a negative step
   std::map<std::string, std::vector<std::string>> seen;  // word -> "origin:n@seq w"
   postings.ForEach([&](const std::string& word, const v1::PostingBlock& block) {
-    ASSERT_EQ(block.origin_index_size(), block.n_size());
-    ASSERT_EQ(block.seq_size(), block.n_size());
-    ASSERT_EQ(block.weight_size(), block.n_size());
-    for (int i = 0; i < block.n_size(); ++i) {
-      ASSERT_LT(block.origin_index(i), static_cast<uint32_t>(block.origins_size()));
-      seen[word].push_back(absl::StrCat(block.origins(static_cast<int>(block.origin_index(i))), ":",
-                                        block.n(i), "@", block.seq(i), " ", block.weight(i)));
-    }
+    EXPECT_EQ(block.n_size(), 0) << "written as steps";
+    EXPECT_TRUE(ForEachPosting(block, [&](const Posting& p) {
+      seen[word].push_back(absl::StrCat(p.origin, ":", p.n, "@", p.seq, " ", p.weight));
+    })) << word;
     // Each origin listed once per block.
     std::set<std::string> origins(block.origins().begin(), block.origins().end());
     EXPECT_EQ(origins.size(), static_cast<size_t>(block.origins_size())) << word;
   });
   const std::map<std::string, std::vector<std::string>> expected = {
-      {"kien", {"21550:4@9 3", "21551:2@5 1", "21550:7@12 1"}},
-      {"nghi", {"21550:4@9 3", "21551:2@5 1", "21550:7@12 1"}},
+      {"kien", {"21550:4@9 3", "21551:2@5 1", "21550:7@12 1", "21550:3@3 1"}},
+      {"nghi", {"21550:4@9 3", "21551:2@5 1", "21550:7@12 1", "21550:3@3 1"}},
       {"cu", {"21550:4@9 3"}},
       {"tri", {"21550:4@9 3"}},
-      {"tra", {"21551:2@5 1", "21550:7@12 1"}},
-      {"loi", {"21551:2@5 1", "21550:7@12 1"}}};
+      {"tra", {"21551:2@5 1", "21550:7@12 1", "21550:3@3 1"}},
+      {"loi", {"21551:2@5 1", "21550:7@12 1", "21550:3@3 1"}}};
   EXPECT_EQ(seen, expected);
   EXPECT_FALSE(postings.empty());
   EXPECT_TRUE(PostingsBuilder().empty());
@@ -117,12 +115,89 @@ TEST(Postings, WeighEachWordAsSearchTermsDoes) {
   postings.Add(r, {"21550", 3}, 8);
   absl::flat_hash_map<std::string, uint32_t> weights;
   postings.ForEach([&](const std::string& word, const v1::PostingBlock& block) {
-    ASSERT_EQ(block.n_size(), 1) << word;  // one posting per record, however often the word
+    ASSERT_EQ(block.weight_size(), 1) << word;  // one posting per record, however often the word
     weights[word] = block.weight(0);
   });
   EXPECT_EQ(weights, SearchTerms(r));
   EXPECT_EQ(weights["kien"], 3u);
   EXPECT_EQ(weights["ket"], 3u + 3u + 1u);
+}
+
+// Postings as "origin:n@seq w", or "malformed".
+std::vector<std::string> Decoded(const v1::PostingBlock& block) {
+  std::vector<std::string> out;
+  if (!ForEachPosting(block, [&](const Posting& p) {
+        out.push_back(absl::StrCat(p.origin, ":", p.n, "@", p.seq, " ", p.weight));
+      })) {
+    return {"malformed"};
+  }
+  return out;
+}
+
+TEST(Postings, ReadsBlocksWrittenWithNumbersAsTheyAre) {
+  v1::PostingBlock old;  // as blocks were written before the steps
+  old.add_origins("21550");
+  old.add_origins("21551");
+  for (auto [o, n, seq, w] : {std::array<uint64_t, 4>{0, 4, 9, 3}, {1, 2, 5, 1}, {0, 7, 12, 1}}) {
+    old.add_origin_index(static_cast<uint32_t>(o));
+    old.add_n(n);
+    old.add_seq(seq);
+    old.add_weight(static_cast<uint32_t>(w));
+  }
+  EXPECT_EQ(Decoded(old), (std::vector<std::string>{"21550:4@9 3", "21551:2@5 1", "21550:7@12 1"}));
+}
+
+TEST(Postings, RefusesMalformedBlocksWithoutVisitingAny) {
+  v1::Record r;
+  r.set_text("kiến nghị");
+  PostingsBuilder postings;
+  postings.Add(r, {"21550", 4}, 9);
+  postings.Add(r, {"21551", 2}, 2);
+  v1::PostingBlock good;
+  postings.ForEach([&](const std::string& word, const v1::PostingBlock& b) {
+    if (word == "kien") good = b;
+  });
+  ASSERT_EQ(Decoded(good), (std::vector<std::string>{"21550:4@9 1", "21551:2@2 1"}));
+  v1::PostingBlock shorter = good;
+  shorter.mutable_seq_from_n()->RemoveLast();
+  v1::PostingBlock both = good;  // steps and plain numbers at once
+  both.add_n(4);
+  both.add_n(2);
+  both.add_seq(9);
+  both.add_seq(2);
+  v1::PostingBlock stray = good;
+  stray.set_origin_index(1, 2);  // only two origins
+  v1::PostingBlock no_weight = good;
+  no_weight.clear_weight();
+  for (const v1::PostingBlock* b : {&shorter, &both, &stray, &no_weight}) {
+    EXPECT_EQ(Decoded(*b), std::vector<std::string>{"malformed"}) << b->ShortDebugString();
+  }
+}
+
+TEST(Postings, StepsTakeFewerBytesThanTheNumbers) {
+  v1::Record r;
+  r.set_text("báo cáo");
+  PostingsBuilder postings;
+  // Six communes' records well into their logs, interleaved as a batch
+  // takes them from the feed; every third an amendment.
+  for (uint64_t i = 0; i < 600; ++i) {
+    const uint64_t n = 250000 + i / 6;
+    postings.Add(r, {absl::StrCat(21550 + i % 6), n}, i % 3 == 0 ? n + 40 : n);
+  }
+  postings.ForEach([&](const std::string& word, const v1::PostingBlock& steps) {
+    v1::PostingBlock plain;
+    *plain.mutable_origins() = steps.origins();
+    *plain.mutable_origin_index() = steps.origin_index();
+    *plain.mutable_weight() = steps.weight();
+    ASSERT_TRUE(ForEachPosting(steps, [&](const Posting& p) {
+      plain.add_n(p.n);
+      plain.add_seq(p.seq);
+    }));
+    ASSERT_EQ(Decoded(plain), Decoded(steps)) << word;
+    // Of a posting's ~8 bytes, n and seq take 3 each as numbers, 1 each as
+    // steps.
+    EXPECT_LT(steps.ByteSizeLong() * 10, plain.ByteSizeLong() * 6) << word;
+  });
 }
 
 TEST(Hub, TallyDeltaReplacesAnAmendedReport) {
