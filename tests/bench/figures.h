@@ -3,6 +3,7 @@
 #ifndef COUNCIL_TESTS_BENCH_FIGURES_H_
 #define COUNCIL_TESTS_BENCH_FIGURES_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ struct Figure {
 
 // Nearest-rank percentile (p in [0, 100]) of `samples`; 0 if empty.
 double Percentile(std::vector<double> samples, double p);
+// A latency sample's duration in milliseconds.
+inline double Millis(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 // "1,234,567"
 std::string Thousands(uint64_t n);
