@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "node/core/status_macros.h"
 
 namespace council::bench {
 
@@ -151,6 +152,16 @@ absl::Status WaitUntil(const std::function<absl::StatusOr<bool>()>& done, millis
     }
     std::this_thread::sleep_for(interval);
   }
+}
+
+absl::Status AwaitSearchIndex(AdminClient& admin, milliseconds timeout, const std::string& what,
+                              std::chrono::microseconds interval) {
+  return WaitUntil(
+      [&]() -> absl::StatusOr<bool> {
+        ASSIGN_OR_RETURN(v1::StatusReply status, admin.Status());
+        return status.search_index_lag() == 0;
+      },
+      timeout, what, interval);
 }
 
 uint64_t PeakRssBytes(pid_t pid) {

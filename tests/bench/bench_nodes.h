@@ -94,6 +94,11 @@ absl::Status WaitUntil(const std::function<absl::StatusOr<bool>()>& done,
                        std::chrono::milliseconds timeout, const std::string& what,
                        std::chrono::microseconds interval = std::chrono::milliseconds(20));
 
+// Polls `admin`'s Status every `interval` until its search_index_lag is 0
+// (the search index covers every write made so far), as WaitUntil.
+absl::Status AwaitSearchIndex(AdminClient& admin, std::chrono::milliseconds timeout,
+                              const std::string& what, std::chrono::microseconds interval);
+
 // Peak resident set size of a running process (VmHWM), bytes; 0 if unknown.
 uint64_t PeakRssBytes(pid_t pid);
 // CPU time a running process has used, user and system, all its threads

@@ -217,14 +217,9 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   // sync; the resources below include building it, and the catch-up after
   // stands for an office returning to a province at rest.
   const auto bulk_done = Clock::now();
-  uint64_t lag = 0;
-  RETURN_IF_ERROR(WaitUntil(
-      [&]() -> absl::StatusOr<bool> {
-        ASSIGN_OR_RETURN(v1::StatusReply status, cluster.admin(kParent).Status());
-        lag = status.search_index_lag();
-        return lag == 0;
-      },
-      bulk_timeout, "the province's search index covering the bulk sync", milliseconds(100)));
+  RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kParent), bulk_timeout,
+                                   "the province's search index covering the bulk sync",
+                                   milliseconds(100)));
   results->notes.push_back(absl::StrFormat(
       "Search index: the province's index (built in the background, at a lower CPU priority "
       "than applying) covered all %s records %.1f s after the bulk sync ended.",

@@ -188,12 +188,9 @@ absl::Status RunLocalWrites(const BenchConfig& config, const Ceiling& ceiling, R
   const double import_cpu0 = CpuSeconds(node), import_driver0 = CpuSeconds(getpid());
   ASSIGN_OR_RETURN(double import_s, ImportReports(*clients[0], 1ull << 41, batched,
                                                   config.import_batch, config.load_threads));
-  RETURN_IF_ERROR(WaitUntil(
-      [&]() -> absl::StatusOr<bool> {
-        ASSIGN_OR_RETURN(v1::StatusReply status, clients[0]->Status());
-        return status.search_index_lag() == 0;
-      },
-      milliseconds(120000), "the search index covering the imported writes", milliseconds(5)));
+  RETURN_IF_ERROR(AwaitSearchIndex(*clients[0], milliseconds(120000),
+                                   "the search index covering the imported writes",
+                                   milliseconds(5)));
   const double import_us = (CpuSeconds(node) - import_cpu0) * 1e6 / batched;
   const double import_driver_us = (CpuSeconds(getpid()) - import_driver0) * 1e6 / batched;
   results->figures.push_back(

@@ -52,8 +52,8 @@ std::string PerCore(double ns) {
 
 absl::Status RunMicro(const BenchConfig& config, const std::string& micro_path, bool small,
                       Results* results) {
-  // Ten times the log; the 100,000-record store takes most of a full run to fill.
-  // Both sizes beyond the memtables in a full run (a 10,000-record log fits
+  // Ten times the log; the 1,000,000-record store takes most of a full run
+  // to fill. Both sizes beyond the memtables in a full run (a 10,000-record log fits
   // in one, so 10k vs 100k compared memory with disk); 1M is the hub.
   const int small_n = small ? 1000 : 100000, large_n = 10 * small_n;
   const std::string sizes = absl::StrCat("--routing_sizes=", small_n, ",", large_n);
