@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "node/core/status_macros.h"
 #include "node/transport/link_session.h"
 #include "tests/bench/bench_nodes.h"
@@ -24,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 constexpr char kParent[] = "51";
 constexpr char kChild[] = "522";
 constexpr uint64_t kMiB = 1 << 20;
+constexpr int kCatchUpRounds = 3;
 constexpr size_t kLinkBatch = transport::LinkSession::kMaxBatchRecords;
 
 int64_t WallMillis() {
@@ -255,43 +257,69 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
                        store_bytes / config.records),
        absl::StrFormat("raw: %.0f B/record", ceiling.disk_bytes_per_record), std::nullopt});
 
-  // Catch-up after a disconnection.
-  cluster.Stop(kParent);
-  ASSIGN_OR_RETURN(double offline_s, ImportReports(cluster.admin(kChild), config.records,
-                                                 config.catchup_records, config.import_batch, 1));
-  const auto restarted = Clock::now();
-  RETURN_IF_ERROR(cluster.Start(kParent, false));
-  ASSIGN_OR_RETURN(Convergence catchup,
-                   AwaitParentHolds(cluster, config.records + config.catchup_records, restarted,
-                                    milliseconds(120000), std::chrono::microseconds(2000),
-                                    /*progress=*/false));
+  // Catch-up after a disconnection, kCatchUpRounds times: one round's time
+  // is mostly a few synced batches, and a single fsync can wait behind
+  // either node's compaction on a shared disk. Each round starts with both
+  // nodes at rest (search index caught up), as after days offline.
+  std::vector<double> from_link_up, from_restart;
+  double offline_s = 0;
+  uint64_t held = config.records;
+  for (int round = 0; round < kCatchUpRounds; ++round) {
+    RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kParent), bulk_timeout,
+                                     "the province's search index before a catch-up",
+                                     milliseconds(100)));
+    cluster.Stop(kParent);
+    ASSIGN_OR_RETURN(double recorded_s, ImportReports(cluster.admin(kChild), held,
+                                                      config.catchup_records, config.import_batch, 1));
+    offline_s += recorded_s / kCatchUpRounds;
+    held += config.catchup_records;
+    RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kChild), bulk_timeout,
+                                     "the district's search index before a catch-up",
+                                     milliseconds(100)));
+    const auto restarted = Clock::now();
+    RETURN_IF_ERROR(cluster.Start(kParent, false));
+    ASSIGN_OR_RETURN(Convergence catchup,
+                     AwaitParentHolds(cluster, held, restarted, milliseconds(120000),
+                                      std::chrono::microseconds(2000), /*progress=*/false));
+    from_link_up.push_back(catchup.seconds_from_link_up);
+    from_restart.push_back(catchup.seconds_from_start);
+  }
+  const double median = Percentile(from_link_up, 50);
   results->figures.push_back(
       {absl::StrCat("Catch-up: ", Thousands(config.catchup_records),
-                    " records written while the province was down"),
+                    " records written while the province was down, median of ", kCatchUpRounds,
+                    " rounds"),
        "≤ 0.5 s after link up",
-       absl::StrFormat("%.3f s (%.2f s from province restart)", catchup.seconds_from_link_up,
-                       catchup.seconds_from_start),
-       RatioText(config.catchup_records / std::max(catchup.seconds_from_link_up, 1e-3),
-                 ceiling.records_per_second),
-       catchup.seconds_from_link_up <= 0.5});
+       absl::StrFormat("%.3f s (rounds: %s; %.2f s from province restart)", median,
+                       absl::StrJoin(from_link_up, ", ",
+                                     [](std::string* out, double v) {
+                                       absl::StrAppend(out, absl::StrFormat("%.3f", v));
+                                     }),
+                       Percentile(from_restart, 50)),
+       RatioText(config.catchup_records / std::max(median, 1e-3), ceiling.records_per_second),
+       median <= 0.5});
   results->notes.push_back(absl::StrFormat(
-      "Catch-up: the district recorded the %s reports in %.2f s while offline; the time from "
-      "province restart includes the district's redial backoff.",
+      "Catch-up: the district recorded each round's %s reports in %.2f s while offline (mean); "
+      "the time from province restart includes the district's redial backoff.",
       Thousands(config.catchup_records), offline_s));
 
   // The same catch-up over a compressed link (a commune's slow line): the
   // district restarts with --link-compression gzip.
+  RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kParent), bulk_timeout,
+                                   "the province's search index before the gzip catch-up",
+                                   milliseconds(100)));
   cluster.Stop(kParent);
-  RETURN_IF_ERROR(ImportReports(cluster.admin(kChild), config.records + config.catchup_records,
-                              config.catchup_records, config.import_batch, 1)
+  RETURN_IF_ERROR(ImportReports(cluster.admin(kChild), held, config.catchup_records,
+                                config.import_batch, 1)
                       .status());
+  held += config.catchup_records;
   cluster.Stop(kChild);
   RETURN_IF_ERROR(cluster.Start(kParent, false));
   const auto redialled = Clock::now();
   RETURN_IF_ERROR(cluster.Start(kChild, true, {"--link-compression", "gzip"}));
   const NodesCpu gz_cpu_before = CpuOf(cluster);
   ASSIGN_OR_RETURN(Convergence gz,
-                   AwaitParentHolds(cluster, config.records + 2 * config.catchup_records, redialled,
+                   AwaitParentHolds(cluster, held, redialled,
                                     milliseconds(120000), std::chrono::microseconds(2000),
                                     /*progress=*/false));
   const double gz_cpu_us = (CpuOf(cluster) - gz_cpu_before).total() * 1e6 / config.catchup_records;
