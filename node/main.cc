@@ -27,15 +27,6 @@
 #include "node/transport/sync_service.h"
 #include "node/transport/tls.h"
 
-// jemalloc's settings (node/CMakeLists.txt), read at its start; MALLOC_CONF
-// in the environment overrides them. Freed pages go back to the system
-// after a quarter of a second instead of ten (a bulk sync frees as fast as it
-// allocates: peak RSS, BENCHMARKS.md), and two arenas serve the modest
-// machines a council office runs.
-extern "C" {
-const char* malloc_conf = "dirty_decay_ms:250,muzzy_decay_ms:0,narenas:2";
-}
-
 ABSL_FLAG(std::string, config, "", "text-format council.v1.NodeConfig file; flags override it");
 ABSL_FLAG(std::string, data_dir, "", "directory of the node's RocksDB store and identity");
 ABSL_FLAG(std::string, unit, "", "this council's unit id (administrative code), e.g. 21550");
