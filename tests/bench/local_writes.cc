@@ -224,6 +224,18 @@ absl::Status FloorFigures(LocalRun& run, const ClientRun& puts, const ClientRun&
                            Thousands(static_cast<uint64_t>(run.cores * 1e6 / floor_us)), run.cores,
                            puts.node_cpu_us),
            "—", std::nullopt});
+  // What no design can skip for a Put here: the call itself (a Get's, node
+  // and client on these cores) and the signature every local version carries.
+  const double least_us = gets.cpu_us() + sign_us;
+  run.Add({"Least CPU of one signed Put on this machine, clients on the same cores: a Get's call "
+           "(node + client) + one Ed25519 signature",
+           absl::StrFormat("— (20,000 rec/s on %u cores leaves %.0f µs per record)", run.cores,
+                           run.cores * 1e6 / 20000),
+           absl::StrFormat("%.0f µs (%.0f + %.0f): bound %s rec/s, before validating and storing "
+                           "the record",
+                           least_us, gets.cpu_us(), sign_us,
+                           Thousands(static_cast<uint64_t>(run.cores * 1e6 / least_us))),
+           "—", std::nullopt});
   return absl::OkStatus();
 }
 

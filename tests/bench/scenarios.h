@@ -32,6 +32,7 @@ struct Ceiling {
   double records_per_second = 0;
   double disk_bytes_per_record = 0;
   double value_bytes_per_record = 0;
+  double cpu_us_per_record = 0;  // all threads: the write, flush and compaction
 };
 
 // Raw ingest of `config.records` stored-size records (synced batches of
