@@ -332,7 +332,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
                     " records written while the province was down, median of ", kCatchUpRounds,
                     " rounds"),
        "≤ 0.5 s after link up",
-       absl::StrFormat("%.3f s (rounds: %s; %.2f s from province restart)", median,
+       absl::StrFormat("%.3f s (rounds: %s; median %.2f s from province restart)", median,
                        absl::StrJoin(from_link_up, ", ",
                                      [](std::string* out, double v) {
                                        absl::StrAppend(out, absl::StrFormat("%.3f", v));
