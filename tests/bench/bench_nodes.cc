@@ -164,17 +164,39 @@ absl::Status AwaitSearchIndex(AdminClient& admin, milliseconds timeout, const st
       timeout, what, interval);
 }
 
-uint64_t PeakRssBytes(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+namespace {
+
+// The number after `key` in a /proc status file (its " kB" unit dropped);
+// 0 if absent.
+uint64_t StatusField(const std::string& path, absl::string_view key) {
+  std::ifstream in(path);
   for (std::string line; std::getline(in, line);) {
     absl::string_view rest = line;
-    if (!absl::ConsumePrefix(&rest, "VmHWM:")) continue;
+    if (!absl::ConsumePrefix(&rest, key)) continue;
     rest = absl::StripAsciiWhitespace(rest);
     absl::ConsumeSuffix(&rest, " kB");
-    uint64_t kb = 0;
-    if (absl::SimpleAtoi(rest, &kb)) return kb * 1024;
+    uint64_t n = 0;
+    return absl::SimpleAtoi(rest, &n) ? n : 0;
   }
   return 0;
+}
+
+}  // namespace
+
+uint64_t PeakRssBytes(pid_t pid) {
+  return StatusField(absl::StrCat("/proc/", pid, "/status"), "VmHWM:") * 1024;
+}
+
+uint64_t ContextSwitches(pid_t pid) {
+  uint64_t n = 0;
+  std::error_code ec;
+  std::filesystem::directory_iterator task(absl::StrCat("/proc/", pid, "/task"), ec);
+  for (; !ec && task != std::filesystem::directory_iterator(); task.increment(ec)) {
+    const std::string status = task->path().string() + "/status";
+    n += StatusField(status, "voluntary_ctxt_switches:") +
+         StatusField(status, "nonvoluntary_ctxt_switches:");
+  }
+  return n;
 }
 
 double CpuSeconds(pid_t pid) {

@@ -104,6 +104,9 @@ uint64_t PeakRssBytes(pid_t pid);
 // CPU time a running process has used, user and system, all its threads
 // (/proc/<pid>/stat), seconds; 0 if unknown.
 double CpuSeconds(pid_t pid);
+// Context switches, voluntary and not, of a running process's live threads
+// (/proc/<pid>/task/*/status; threads that have ended are not counted).
+uint64_t ContextSwitches(pid_t pid);
 
 // The value of the Prometheus sample `series` (name with its labels exactly
 // as exposed, e.g. `council_link_bytes_sent_total{peer="51"}`); NOT_FOUND if

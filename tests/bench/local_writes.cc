@@ -51,6 +51,7 @@ struct ClientRun {
   double seconds = 0;
   double p50 = 0, p99 = 0;
   double node_cpu_us = 0, driver_cpu_us = 0;  // per call, user + system, all threads
+  double node_switches = 0;  // the node's context switches per call
   double cpu_us() const { return node_cpu_us + driver_cpu_us; }
 };
 
@@ -58,6 +59,7 @@ struct ClientRun {
 absl::StatusOr<ClientRun> RunClients(pid_t node, int clients, double seconds,
                                      const std::function<absl::Status(int, uint64_t)>& call) {
   const double node_cpu = CpuSeconds(node), driver_cpu = CpuSeconds(getpid());
+  const uint64_t node_switches = ContextSwitches(node);
   std::vector<std::vector<double>> latencies(clients);
   std::atomic<uint64_t> errors{0};
   std::mutex mu;
@@ -96,6 +98,7 @@ absl::StatusOr<ClientRun> RunClients(pid_t node, int clients, double seconds,
   if (run.calls > 0) {
     run.node_cpu_us = (CpuSeconds(node) - node_cpu) * 1e6 / run.calls;
     run.driver_cpu_us = (CpuSeconds(getpid()) - driver_cpu) * 1e6 / run.calls;
+    run.node_switches = double(ContextSwitches(node) - node_switches) / run.calls;
   }
   return run;
 }
@@ -125,8 +128,9 @@ absl::StatusOr<ClientRun> PutFigures(LocalRun& run) {
                                               }));
   run.Add({absl::StrCat("Local durable writes: ", n, " clients, one record per Put"),
            "≥ 20,000 rec/s",
-           absl::StrFormat("%s rec/s (%s in %.1f s)", Thousands(static_cast<uint64_t>(puts.rate)),
-                           Thousands(puts.calls), puts.seconds),
+           absl::StrFormat("%s rec/s (%s in %.1f s; the node switched context %.1f times per Put)",
+                           Thousands(static_cast<uint64_t>(puts.rate)), Thousands(puts.calls),
+                           puts.seconds, puts.node_switches),
            RatioText(puts.rate, run.ceiling.records_per_second), puts.rate >= 20000});
   run.Add({absl::StrCat("Local durable writes: ", n, " clients, latency p99"), "≤ 10 ms",
            absl::StrFormat("%.2f ms (p50 %.2f)", puts.p99, puts.p50), "—", puts.p99 <= 10});
@@ -166,8 +170,10 @@ absl::StatusOr<ClientRun> RoundTripFigures(LocalRun& run, const ClientRun& puts)
                                               }));
   run.Add({absl::StrCat("Admin round trip alone: ", n, " clients, one Get of a held record per call"),
            "— (bounds the Put rate)",
-           absl::StrFormat("%s calls/s, p50 %.2f ms, p99 %.2f ms",
-                           Thousands(static_cast<uint64_t>(gets.rate)), gets.p50, gets.p99),
+           absl::StrFormat("%s calls/s, p50 %.2f ms, p99 %.2f ms; the node switched context %.1f "
+                           "times per Get",
+                           Thousands(static_cast<uint64_t>(gets.rate)), gets.p50, gets.p99,
+                           gets.node_switches),
            "—", std::nullopt});
   auto per_call = [&](const ClientRun& r) {
     return absl::StrFormat("%.0f µs (node %.0f, clients %.0f)", r.cpu_us(), r.node_cpu_us,
