@@ -289,6 +289,10 @@ class Store {
   uint64_t index_cursor_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_indexer_ ABSL_GUARDED_BY(mu_) = false;
   int index_waiters_ ABSL_GUARDED_BY(mu_) = 0;  // in WaitIndexed: index now
+  // The indexer waits for any feed entry; otherwise it lingers for a full
+  // batch and a commit need not wake it (store_index.cc).
+  bool indexer_idle_ ABSL_GUARDED_BY(mu_) = false;
+  static constexpr size_t kIndexBatch = 2048;  // more records per block: fewer, longer posting rows
   std::condition_variable index_cv_;  // the feed grew, the cursor moved, or stop
   std::thread indexer_;
   // The leader stages into `tree_` under mu_; a failed commit is sticky, so

@@ -28,7 +28,6 @@ namespace council::store {
 namespace {
 
 constexpr int kIndexerNice = 10;
-constexpr size_t kIndexBatch = 2048;  // more records per block: fewer, longer posting rows
 constexpr size_t kIndexChunk = 256;   // records read through one pair of iterators
 // How long the indexer lets a short feed grow before indexing it, unless a
 // search waits: a posting row per word per batch of a few local writes
@@ -124,8 +123,10 @@ void Store::IndexLoop() {
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
+      indexer_idle_ = true;
       index_cv_.wait_for(lock, std::chrono::seconds(1),
                          [this] { return stop_indexer_ || feed_head_ > index_cursor_; });
+      indexer_idle_ = false;
       if (stop_indexer_) return;
       if (feed_head_ <= index_cursor_) continue;
       index_cv_.wait_for(lock, kIndexLinger, [this] {

@@ -260,7 +260,7 @@ void Store::Publish(const Commit& commit, const absl::Status& written) {
   if (group.tree) tree_ = std::make_shared<const core::UnitTree>(*group.tree);
   if (group.feed_head != 0) {
     feed_head_ = group.feed_head;
-    index_cv_.notify_all();
+    if (indexer_idle_ || feed_head_ - index_cursor_ >= kIndexBatch) index_cv_.notify_all();
   }
   if (!group.heads.empty()) outbox_cv_.notify_all();
 }
