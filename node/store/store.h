@@ -293,7 +293,9 @@ class Store {
   // batch and a commit need not wake it (store_index.cc).
   bool indexer_idle_ ABSL_GUARDED_BY(mu_) = false;
   static constexpr size_t kIndexBatch = 2048;  // more records per block: fewer, longer posting rows
-  std::condition_variable index_cv_;  // the feed grew, the cursor moved, or stop
+  // A batch is ready or the idle indexer has an entry, a search waits, the
+  // cursor moved, or stop.
+  std::condition_variable index_cv_;
   std::thread indexer_;
   // The leader stages into `tree_` under mu_; a failed commit is sticky, so
   // the tree never runs ahead of a store that still accepts writes.

@@ -7,7 +7,6 @@
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <time.h>
 #include <unistd.h>
 #include <vector>
 
@@ -34,13 +33,11 @@ double SignMicros() {
   if (!key.ok()) return 0;
   const std::string bytes = core::SigningBytes(StoredReport("21550", 7));
   constexpr int kSigns = 2000;
-  timespec start{}, end{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+  const double start = ThreadCpuSeconds();
   size_t sink = 0;
   for (int i = 0; i < kSigns; ++i) sink += (*key)->Sign(bytes).size();
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
   if (sink == 0) return 0;
-  return ((end.tv_sec - start.tv_sec) * 1e6 + (end.tv_nsec - start.tv_nsec) / 1e3) / kSigns;
+  return (ThreadCpuSeconds() - start) * 1e6 / kSigns;
 }
 
 // What `clients` threads achieved calling `call(t, i)` back to back for
