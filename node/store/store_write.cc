@@ -201,6 +201,9 @@ std::shared_ptr<Store::Commit> Store::Lead(const std::vector<std::shared_ptr<Wri
     absl::StatusOr<WriteResult> r = Stage(w->req, sub);
     if (r.ok()) group.Absorb(sub);
     w->result = std::move(r);
+    // Staged: its records are in the batch from here on, and two groups are
+    // in flight at once (memory under a bulk sync, BENCHMARKS.md).
+    w->req = WriteRequest{};
   }
   for (const auto& [origin, head] : group.origins) {
     group.Put(keys::OriginMax(origin), Be64(head.seq) + head.digest);
@@ -214,6 +217,7 @@ std::shared_ptr<Store::Commit> Store::Lead(const std::vector<std::shared_ptr<Wri
       commit->batch.Delete(key);
     }
   }
+  group.ops = {};  // all in the batch now
   return commit;
 }
 

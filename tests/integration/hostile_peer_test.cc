@@ -10,6 +10,9 @@
 //   - a batch of too many records, or too many bytes   -> "oversized", link reset
 //   - a record whose text is not UTF-8                 -> refused as "invalid"
 //
+// And the honest case the acknowledgements are cut for: batches streamed
+// back to back are all applied and acknowledged through the last.
+//
 // Covered elsewhere: a relay altering a record's text (signature_test.cc:
 // RelayCannotAlterOrForgeWhatItForwards), a link without a valid client
 // certificate and an admin call without the credential (security_test.cc).
@@ -17,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -270,6 +274,38 @@ TEST_F(HostilePeerTest, TextThatIsNotUtf8IsNotApplied) {
   EXPECT_EQ(Refused("invalid"), before + 1);
   EXPECT_FALSE(tree().Find("51", bad.id(), &why).has_value()) << "invalid record applied";
   ExpectHonestTrafficFlows("Báo cáo sau văn bản hỏng mã");
+}
+
+TEST_F(HostilePeerTest, BatchesStreamedBackToBackAreAcknowledgedThroughTheLast) {
+  // More batches than the province reads ahead, none waiting for an ack:
+  // acknowledgements may cover several batches at once (cumulative), but
+  // each falls on a batch's end, they rise, and the last covers everything.
+  constexpr int kBatches = 12, kPerBatch = 3;
+  std::set<uint64_t> ends;
+  std::vector<std::string> ids;
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<v1::Record> batch;
+    for (int i = 0; i < kPerBatch; ++i) {
+      batch.push_back(Honest(absl::StrCat("Báo cáo liên tiếp ", b, ".", i)));
+      ids.push_back(batch.back().id());
+    }
+    ASSERT_TRUE(link_->Send(next_, batch));
+    next_ += batch.size();
+    ends.insert(next_ - 1);
+  }
+  uint64_t acked = 0;
+  v1::LinkMessage msg;
+  while (acked < next_ - 1 && link_->Read(&msg)) {
+    if (!msg.has_ack()) continue;
+    const uint64_t through = msg.ack().through();
+    if (through == acked) continue;  // the province's own acks may repeat
+    EXPECT_GT(through, acked) << "acknowledgement went back";
+    EXPECT_TRUE(ends.count(through)) << "acknowledged " << through << ", inside a batch";
+    acked = through;
+  }
+  EXPECT_EQ(acked, next_ - 1) << "the stream ended before its last batch was acknowledged";
+  for (const std::string& id : ids) EXPECT_TRUE(tree().Find("51", id).has_value()) << id << " not applied";
+  ExpectHonestTrafficFlows("Báo cáo sau chuỗi lô liên tiếp");
 }
 
 }  // namespace
