@@ -35,7 +35,7 @@ class LinkSession {
   // Outbox records per batch, bytes per batch, unacknowledged batches.
   // 1,024 rather than 512 records: a bulk sync 10-20 % faster at 2-6 µs
   // less CPU per record, for ~20 MB more peak memory at the receiver
-  // (BENCHMARKS.md, "Link batches").
+  // (BENCHMARKS.md, "Where the time goes": bulk sync).
   static constexpr size_t kMaxBatchRecords = 1024;
   static constexpr size_t kMaxBatchBytes = 4 << 20;
   static constexpr size_t kMaxInFlight = 8;
