@@ -39,6 +39,9 @@ class LinkSession {
   static constexpr size_t kMaxBatchRecords = 1024;
   static constexpr size_t kMaxBatchBytes = 4 << 20;
   static constexpr size_t kMaxInFlight = 8;
+  // Durable batches of a stream per acknowledgement; the sender's window
+  // (kMaxInFlight) holds them and the batches in the receiver's pipeline.
+  static constexpr size_t kAckEvery = 2;
   // How far a peer's `have` may lie past this node's outbox head (a restore
   // from an old backup) before the link is refused as nonsense.
   static constexpr uint64_t kMaxOutboxRaise = uint64_t{1} << 40;
@@ -73,9 +76,6 @@ class LinkSession {
   };
   // Batches read ahead of the one being applied.
   static constexpr size_t kMaxReadAhead = 2;
-  // Durable batches of a stream per acknowledgement; the sender's window
-  // (kMaxInFlight) holds them and the batches in the pipeline here.
-  static constexpr size_t kAckEvery = 2;
   static_assert(kAckEvery + kMaxReadAhead + 2 <= kMaxInFlight);
   static constexpr const char* kStreamClosed = "stream closed";
 

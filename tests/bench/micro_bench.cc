@@ -3,7 +3,7 @@
 //
 //   BM_RawIngest/1000/1     the raw ceiling: synced WriteBatch of 1,000
 //                           ~1 KB records (records/s counter)
-//   BM_ParseRecord, BM_CanonicalBytes, BM_Sha256, BM_VersionDigest,
+//   BM_ParseRecord, BM_ValidateComplete, BM_CanonicalBytes, BM_Sha256, BM_VersionDigest,
 //   BM_SearchTerms, BM_BuildPostings, BM_Ed25519Sign, BM_Ed25519Verify
 //                           what each record costs protobuf, the core,
 //                           OpenSSL and node/crypto
@@ -40,6 +40,7 @@
 #include "node/core/hub.h"
 #include "node/core/postings.h"
 #include "node/core/serialize.h"
+#include "node/core/validate.h"
 #include "node/crypto/ed25519.h"
 #include "node/crypto/key_verifier.h"
 #include "tests/bench/bench_records.h"
@@ -146,6 +147,18 @@ void BM_ParseRecord(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ParseRecord);
+
+// What a receiver checks of each parsed version before applying it (the
+// parser has checked its UTF-8, as a link's does).
+void BM_ValidateComplete(benchmark::State& state) {
+  const v1::Record rec = StoredReport("21550", 7);
+  for (auto _ : state) {
+    absl::Status s = core::ValidateComplete(rec, core::Utf8::kCheckedByParser);
+    if (!s.ok()) state.SkipWithError(std::string(s.message()).c_str());
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_ValidateComplete);
 
 // What a received version the chain proves costs instead of VersionDigest.
 void BM_Sha256(benchmark::State& state) {

@@ -33,10 +33,12 @@ struct Ceiling {
   double disk_bytes_per_record = 0;
   double value_bytes_per_record = 0;
   double cpu_us_per_record = 0;  // all threads: the write, flush and compaction
+  double transport_cpu_us_per_record = 0;  // the transport ceiling's, both ends
 };
 
 // Raw ingest of `config.records` stored-size records (synced batches of
-// 1,000) in `config.root`/raw, removed afterwards.
+// 1,000) in `config.root`/raw, removed afterwards; then the store's own
+// ceiling (store_ingest.h) and the wire's (transport_ceiling.h) for as many.
 absl::StatusOr<Ceiling> RunRawCeiling(const BenchConfig& config, Results* results);
 
 // Bulk sync: district 522 holding `records` reports (loaded with Import
