@@ -207,6 +207,15 @@ void LinkSession::ApplyLoop() {
   size_t unacked = 0;  // durable batches not acknowledged yet
   std::string error;
   bool ok = true;
+  // Waits for `applying` to be durable and acknowledges it if `now` or if
+  // kAckEvery batches are due (acknowledgements are cumulative: a stream of
+  // batches costs one blocking stream write per kAckEvery in this loop).
+  auto finish = [&](bool now) {
+    const bool ack = now || ++unacked >= kAckEvery;
+    ok = Finish(std::move(*applying), ack, &error);
+    applying.reset();
+    if (ack) unacked = 0;
+  };
   while (ok) {
     std::optional<Received> batch;
     {
@@ -224,9 +233,7 @@ void LinkSession::ApplyLoop() {
       }
     }
     if (!batch) {  // nothing more to stage: finish what is in flight
-      ok = Finish(std::move(*applying), /*ack=*/true, &error);
-      unacked = 0;
-      applying.reset();
+      finish(/*now=*/true);
       continue;
     }
     received_cv_.notify_all();
@@ -234,22 +241,11 @@ void LinkSession::ApplyLoop() {
       const uint64_t last = batch->last;
       Applying next = Submit(*std::move(batch), last);  // returns once `applying` is durable
       cursor = last;
-      if (applying) {
-        // Acknowledgements are cumulative, and one for `next` follows: a
-        // stream of batches is acknowledged every kAckEvery, each ack one
-        // blocking stream write fewer in this loop.
-        const bool ack = ++unacked >= kAckEvery;
-        ok = Finish(std::move(*applying), ack, &error);
-        if (ack) unacked = 0;
-      }
+      if (applying) finish(/*now=*/false);  // an acknowledgement for `next` follows
       applying = std::move(next);
       continue;
     }
-    if (applying) {
-      ok = Finish(std::move(*applying), /*ack=*/true, &error);
-      applying.reset();
-      unacked = 0;
-    }
+    if (applying) finish(/*now=*/true);
     ok = ok && HandleBatch(*std::move(batch), cursor, &error);
   }
   // Whatever was submitted is waited for, so that the session ends with its
