@@ -142,9 +142,9 @@ absl::StatusOr<Ceiling> RunRawCeiling(const BenchConfig& config, Results* result
                        "with its search index built, %.0f µs/record: sustained bound %s rec/s",
                        Thousands(static_cast<uint64_t>(store.records_per_second())),
                        store.cpu_us_per_record(),
-                       Thousands(static_cast<uint64_t>(cores * 1e6 / store.cpu_us_per_record())),
+                       CpuBound(cores, store.cpu_us_per_record()),
                        cores, store.indexed_cpu_us_per_record(),
-                       Thousands(static_cast<uint64_t>(cores * 1e6 / store.indexed_cpu_us_per_record()))),
+                       CpuBound(cores, store.indexed_cpu_us_per_record())),
        RatioText(store.records_per_second(), c.records_per_second), std::nullopt});
   results->notes.push_back(absl::StrFormat(
       "Store ceiling: batches of %zu versions with the link's inbound cursor, each staged while "
@@ -167,7 +167,7 @@ absl::StatusOr<Ceiling> RunRawCeiling(const BenchConfig& config, Results* result
                        "on %.0f cores",
                        Thousands(static_cast<uint64_t>(wire.records_per_second())),
                        wire.cpu_us_per_record(),
-                       Thousands(static_cast<uint64_t>(cores * 1e6 / wire.cpu_us_per_record())),
+                       CpuBound(cores, wire.cpu_us_per_record()),
                        cores),
        RatioText(wire.records_per_second(), c.records_per_second), std::nullopt});
   return c;
@@ -223,7 +223,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
                        "%s rec/s",
                        cpu_us, cpu_used.parent * 1e6 / config.records, cpu_used.child * 1e6 / config.records,
                        cores, 100 * cpu_used.total() / (cores * bulk.seconds_from_start),
-                       Thousands(static_cast<uint64_t>(cores * 1e6 / cpu_us))),
+                       CpuBound(cores, cpu_us)),
        "—", std::nullopt});
   // The least a synced record can cost here, whatever the store: the wire
   // (both ends' TLS, HTTP/2 and gRPC, the receiver parsing and hashing each
@@ -239,7 +239,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
        absl::StrFormat("%.1f µs (%.1f + %.1f): bound %s rec/s, before the sender reads its log "
                        "and the receiver validates, indexes and searches",
                        least_us, ceiling.transport_cpu_us_per_record, ceiling.cpu_us_per_record,
-                       Thousands(static_cast<uint64_t>(cores * 1e6 / least_us))),
+                       CpuBound(cores, least_us)),
        "—", std::nullopt});
   if (config.records < 1000000) {
     results->notes.push_back(absl::StrFormat(

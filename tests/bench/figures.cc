@@ -65,6 +65,10 @@ std::string RatioText(double value, double ceiling) {
   return absl::StrFormat("%.1f %%", 100.0 * value / ceiling);
 }
 
+std::string CpuBound(double cores, double cpu_us) {
+  return Thousands(static_cast<uint64_t>(cores * 1e6 / cpu_us));
+}
+
 std::string RepoRelative(const std::string& path) {
   std::error_code ec;
   std::filesystem::path abs = std::filesystem::weakly_canonical(path, ec);

@@ -33,6 +33,9 @@ inline double Millis(std::chrono::steady_clock::duration d) {
 std::string Thousands(uint64_t n);
 // "12.3 %" of `value` over `ceiling`, or "—" if the ceiling is unknown.
 std::string RatioText(double value, double ceiling);
+// The rate `cores` allow when each record (or call) costs `cpu_us` of CPU,
+// as Thousands: "42,507".
+std::string CpuBound(double cores, double cpu_us);
 
 struct Machine {
   unsigned cores = 0;

@@ -180,9 +180,9 @@ absl::StatusOr<ClientRun> RoundTripFigures(LocalRun& run, const ClientRun& puts)
                         " cores (user + system, all threads)"),
            "— (cores ÷ CPU per call bounds the rate)",
            absl::StrFormat("Put %s: bound %s rec/s; Get %s: bound %s calls/s", per_call(puts),
-                           Thousands(static_cast<uint64_t>(run.cores * 1e6 / puts.cpu_us())),
+                           CpuBound(run.cores, puts.cpu_us()),
                            per_call(gets),
-                           Thousands(static_cast<uint64_t>(run.cores * 1e6 / gets.cpu_us()))),
+                           CpuBound(run.cores, gets.cpu_us())),
            "—", std::nullopt});
   return gets;
 }
@@ -213,7 +213,7 @@ absl::Status FloorFigures(LocalRun& run, const ClientRun& puts, const ClientRun&
            absl::StrFormat("%.0f µs, of it the signature %.0f: bound %s rec/s on %u cores; Import "
                            "took them in at %s rec/s (clients %.0f µs/record)",
                            import_us, sign_us,
-                           Thousands(static_cast<uint64_t>(run.cores * 1e6 / import_us)), run.cores,
+                           CpuBound(run.cores, import_us), run.cores,
                            Thousands(static_cast<uint64_t>(batched / import_s)), import_driver_us),
            RatioText(batched / import_s, run.ceiling.records_per_second), std::nullopt});
   // A Put is a call and a write: the node's share of one cannot be less than
@@ -224,7 +224,7 @@ absl::Status FloorFigures(LocalRun& run, const ClientRun& puts, const ClientRun&
            "— (cores ÷ floor bounds the rate)",
            absl::StrFormat("%.0f µs (%.0f + %.0f): bound %s rec/s on %u cores; a Put measured %.0f",
                            floor_us, gets.node_cpu_us, import_us,
-                           Thousands(static_cast<uint64_t>(run.cores * 1e6 / floor_us)), run.cores,
+                           CpuBound(run.cores, floor_us), run.cores,
                            puts.node_cpu_us),
            "—", std::nullopt});
   // What no design can skip for a Put here: the call itself (a Get's, node
@@ -237,7 +237,7 @@ absl::Status FloorFigures(LocalRun& run, const ClientRun& puts, const ClientRun&
            absl::StrFormat("%.0f µs (%.0f + %.0f): bound %s rec/s, before validating and storing "
                            "the record",
                            least_us, gets.cpu_us(), sign_us,
-                           Thousands(static_cast<uint64_t>(run.cores * 1e6 / least_us))),
+                           CpuBound(run.cores, least_us)),
            "—", std::nullopt});
   return absl::OkStatus();
 }
