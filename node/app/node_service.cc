@@ -91,6 +91,9 @@ absl::StatusOr<std::unique_ptr<NodeService>> NodeService::Open(const v1::NodeCon
   core::NodePlace place{config.unit(), config.parent_unit()};
   ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
                    store::Store::Open(config.data_dir(), place, signer, verifier));
+  if (store->RowsMovedAtOpen() > 0) {
+    Log("info", "store_layout_upgraded", {{"rows_moved", absl::StrCat(store->RowsMovedAtOpen())}});
+  }
   // The directory's lock is ours now: address files left by an earlier run
   // are stale, whether or not this start succeeds.
   for (const char* stale : {"admin.addr", "listen.addr", "metrics.addr"}) {

@@ -14,7 +14,7 @@
 
 #include "absl/strings/string_view.h"
 #include "node/store/keys.h"
-#include "rocksdb/db.h"
+#include "node/store/rocks_db.h"
 
 namespace council::store {
 
@@ -22,7 +22,7 @@ class LogReader {
  public:
   // Sees the database as of now or later: create it after any iterator
   // whose entries name log entries, so that it holds every entry they name.
-  explicit LogReader(rocksdb::DB* db) : db_(db) {}
+  explicit LogReader(const RocksDb* db) : db_(db) {}
 
   // The stored bytes (CanonicalBytes of the Record) of version `seq` of
   // `origin`, valid until the next call; nullopt if not held. A lone entry
@@ -38,13 +38,13 @@ class LogReader {
     }
     positioned_ = run;
     if (run) {
-      if (it_ == nullptr) it_.reset(db_->NewIterator(rocksdb::ReadOptions()));
+      if (it_ == nullptr) it_ = db_->NewIterator(keys::kLog);
       it_->Seek(key);
       if (it_->Valid() && it_->key() == rocksdb::Slice(key)) return it_->value();
       return std::nullopt;
     }
     value_.Reset();
-    status_ = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, &value_);
+    status_ = db_->Get(key, &value_);
     if (!status_.ok()) {
       if (status_.IsNotFound()) status_ = rocksdb::Status::OK();
       return std::nullopt;
@@ -57,7 +57,7 @@ class LogReader {
   }
 
  private:
-  rocksdb::DB* db_;
+  const RocksDb* db_;
   std::unique_ptr<rocksdb::Iterator> it_;
   rocksdb::PinnableSlice value_;
   rocksdb::Status status_;

@@ -65,35 +65,8 @@ rocksdb::Env* SizedLogEnv() {
   return env;
 }
 
-}  // namespace
-
-rocksdb::Options RocksOptions() {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.env = SizedLogEnv();
-  options.IncreaseParallelism(2);
-  options.compression = rocksdb::kLZ4Compression;
-  // Bounded memory (a commune PC is modest; BENCHMARKS.md, peak RSS): two
-  // memtables of 24 MiB instead of RocksDB's 64 MiB.
-  options.write_buffer_size = 24 << 20;
-  options.max_write_buffer_number = 2;
-  // Level sizes set from the last level up: each flushed file's keys span
-  // every table, so a fixed 256 MiB L1 was rewritten whole by each L0
-  // compaction. Bulk sync of 1M records (BENCHMARKS.md): hub CPU 44 -> 40
-  // us/record; the levels compacted into are then uncompressed until the
-  // store outgrows them (disk 0.99 -> 1.19 KB/record).
-  options.level_compaction_dynamic_level_bytes = true;
-  // L0 and the base level (entries 0 and 1, with dynamic level sizes) are
-  // rewritten soon by compaction: compressing them costs CPU for nothing;
-  // deeper levels, where the data stays, are compressed.
-  options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
-                                   rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
-                                   rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
-                                   rocksdb::kLZ4Compression};
-  // Insert hints work only with one memtable writer at a time; the store
-  // has one committer thread, and the indexer's batches are rare.
-  options.memtable_insert_with_hint_prefix_extractor = std::make_shared<SequencedKeyPrefix>();
-  options.allow_concurrent_memtable_write = false;
+// One block cache for every family of a process's stores.
+std::shared_ptr<rocksdb::TableFactory> TableFactory() {
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Index and filter blocks live in one bounded cache with the data blocks
@@ -108,7 +81,56 @@ rocksdb::Options RocksOptions() {
   table.partition_filters = true;
   table.pin_top_level_index_and_filter = true;
   table.optimize_filters_for_memory = true;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(table));
+}
+
+}  // namespace
+
+rocksdb::DBOptions DbOptions() {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.env = SizedLogEnv();
+  options.IncreaseParallelism(2);
+  // Bounded memory (a commune PC is modest; BENCHMARKS.md, peak RSS): the
+  // memtables of every family together stay within what two memtables of
+  // 24 MiB took when the store had one family.
+  options.db_write_buffer_size = 48 << 20;
+  // A family written seldom (the search index while a sync runs) keeps the
+  // write-ahead log files of its unflushed rows: past this, RocksDB flushes
+  // it, so that the log, and a recovery's replay of it, stay bounded.
+  options.max_total_wal_size = 96 << 20;
+  // Insert hints work only with one memtable writer at a time; the store
+  // has one committer thread, and the indexer's batches are rare.
+  options.allow_concurrent_memtable_write = false;
+  return options;
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(bool log) {
+  static const std::shared_ptr<rocksdb::TableFactory> table_factory = TableFactory();
+  rocksdb::ColumnFamilyOptions options;
+  options.compression = rocksdb::kLZ4Compression;
+  options.write_buffer_size = (log ? 24 : 12) << 20;
+  options.max_write_buffer_number = 2;
+  // Level sizes set from the last level up, so that the first level
+  // compacted into is not a fixed 256 MiB rewritten whole by each L0
+  // compaction (bulk sync of 1M records: hub CPU 44 -> 40 us/record).
+  options.level_compaction_dynamic_level_bytes = true;
+  if (log) {
+    // Versions arrive in runs of each origin's sequence: flushed files seldom
+    // overlap, and compaction mostly moves them down without rewriting, so
+    // they are compressed as they are flushed.
+    options.compression_per_level = {};
+  } else {
+    // L0 and the base level are rewritten soon by compaction: compressing
+    // them costs CPU for nothing; deeper levels, where the data stays, are.
+    options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
+                                     rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                     rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                     rocksdb::kLZ4Compression};
+  }
+  options.memtable_insert_with_hint_prefix_extractor = std::make_shared<SequencedKeyPrefix>();
+  options.table_factory = table_factory;
   return options;
 }
 

@@ -1,4 +1,4 @@
-// The RocksDB options of a node's store, in one place: Store::Open uses
+// The RocksDB options of a node's store, in one place: RocksDb::Open uses
 // them, and so does the benchmark's raw ceiling (tests/bench/raw_ingest.h),
 // so that the ceiling is the same engine configuration on the same disk.
 #ifndef COUNCIL_NODE_STORE_ROCKS_OPTIONS_H_
@@ -8,8 +8,10 @@
 
 namespace council::store {
 
-// Options for opening (or creating) a store's database.
-rocksdb::Options RocksOptions();
+// Options for opening (or creating) a store's database (RocksDb::Open).
+rocksdb::DBOptions DbOptions();
+// Options of one column family: `log` for the log's (LAYOUT.md).
+rocksdb::ColumnFamilyOptions FamilyOptions(bool log);
 
 }  // namespace council::store
 

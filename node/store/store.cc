@@ -10,7 +10,7 @@
 #include "node/core/serialize.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
-#include "node/store/rocks_options.h"
+#include "node/store/rocks_db.h"
 #include "node/store/rocks_status.h"
 #include "rocksdb/db.h"
 
@@ -21,9 +21,9 @@ absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.dat
 
 }  // namespace
 
-Store::Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
+Store::Store(std::unique_ptr<RocksDb> db, core::NodePlace place, const core::Signer* signer,
              const core::KeyVerifier* verifier)
-    : db_(db), place_(std::move(place)), signer_(signer), verifier_(verifier) {}
+    : db_(std::move(db)), place_(std::move(place)), signer_(signer), verifier_(verifier) {}
 Store::~Store() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -40,9 +40,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
                                                    const core::NodePlace& place,
                                                    const core::Signer* signer,
                                                    const core::KeyVerifier* verifier) {
-  rocksdb::Options options = RocksOptions();
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
+  std::unique_ptr<RocksDb> db;
+  uint64_t moved = 0;
+  rocksdb::Status s = RocksDb::Open(dir, &db, &moved);
   if (!s.ok()) {
     if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -50,7 +50,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     }
     return FromRocks(s, absl::StrCat("cannot open data directory ", dir));
   }
-  std::unique_ptr<Store> store(new Store(db, place, signer, verifier));
+  std::unique_ptr<Store> store(new Store(std::move(db), place, signer, verifier));
+  store->moved_at_open_ = moved;
   RETURN_IF_ERROR(store->LoadState());
   Store* s_ptr = store.get();
   store->indexer_ = std::thread([s_ptr] { s_ptr->IndexLoop(); });
@@ -60,7 +61,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
 
 absl::Status Store::LoadState() {
   std::lock_guard<std::mutex> lock(mu_);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(keys::kCount);  // the main family
   const std::map<char, std::map<std::string, uint64_t>*> tables = {
       {keys::kCount, &counts_},       {keys::kOriginMax, &origin_max_},
       {keys::kOutboxHead, &outbox_head_}, {keys::kInbound, &inbound_},
@@ -149,7 +150,7 @@ absl::Status Store::SetPendingRehome(std::optional<std::string> old_parent) {
 
 absl::StatusOr<std::optional<v1::NodeIdentity>> Store::LoadIdentity() {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Identity(), &value);
+  rocksdb::Status s = db_->Get(keys::Identity(), &value);
   if (s.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(s, "reading node identity"));
   v1::NodeIdentity id;
@@ -166,7 +167,7 @@ absl::Status Store::SaveIdentity(const v1::NodeIdentity& identity) {
 
 absl::StatusOr<v1::Record> Store::GetVersion(const std::string& origin, uint64_t seq) {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Log(origin, seq), &value);
+  rocksdb::Status s = db_->Get(keys::Log(origin, seq), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no version ", origin, "/", seq));
   RETURN_IF_ERROR(FromRocks(s, "reading log entry"));
   v1::Record rec;
@@ -179,7 +180,7 @@ absl::StatusOr<v1::Record> Store::GetVersion(const std::string& origin, uint64_t
 absl::StatusOr<v1::Record> Store::Get(const std::string& id) {
   ASSIGN_OR_RETURN(core::RecordIdParts parts, core::ParseRecordId(id));
   std::string ptr;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Current(parts.origin, parts.seq), &ptr);
+  rocksdb::Status s = db_->Get(keys::Current(parts.origin, parts.seq), &ptr);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no record ", id));
   RETURN_IF_ERROR(FromRocks(s, "reading record"));
   return GetVersion(parts.origin, keys::GetBe64(ptr));
@@ -207,7 +208,7 @@ absl::Status Store::List(const ListFilter& f,
     start = std::max(prefix, keys::Current(after.origin, after.seq + 1).replace(0, 1, base));
   }
   size_t emitted = 0;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(prefix[0]);
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     ASSIGN_OR_RETURN(v1::Record rec, Get(keys::RecordIdFromKeyTail(View(it->key()))));
     if (!f.kind.empty() && core::KindName(rec) != f.kind) continue;
@@ -243,10 +244,8 @@ std::map<std::string, uint64_t> Store::OriginMaxima() const {
 }
 
 uint64_t Store::ApproximateBytes() const {
-  uint64_t sst = 0, mem = 0;
-  db_->GetIntProperty("rocksdb.total-sst-files-size", &sst);
-  db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &mem);
-  return sst + mem;
+  return db_->IntProperty("rocksdb.total-sst-files-size") +
+         db_->IntProperty("rocksdb.cur-size-all-mem-tables");
 }
 
 core::UnitTree Store::Tree() const { return *TreeSnapshot(); }

@@ -37,11 +37,9 @@
 #include "node/core/signing.h"
 #include "node/core/unit_tree.h"
 
-namespace rocksdb {
-class DB;
-}
-
 namespace council::store {
+
+class RocksDb;
 
 // One caller's write: applied entirely or not at all.
 struct WriteRequest {
@@ -140,6 +138,10 @@ class Store {
   // lost disk: nullopt when not recovering; 0 while the parent has not yet
   // said how far it holds this node's origin; otherwise that sequence.
   std::optional<uint64_t> RecoveryTarget() const;
+
+  // Rows this Open moved into their column families from a store written
+  // before those existed (LAYOUT.md, "Column families"); 0 for most opens.
+  uint64_t RowsMovedAtOpen() const { return moved_at_open_; }
   // Sets (durably) or, with nullopt, ends the recovery.
   absl::Status SetRecoveryTarget(std::optional<uint64_t> target);
 
@@ -236,7 +238,7 @@ class Store {
   struct Group;
   struct Commit;
   class Target;
-  Store(rocksdb::DB* db, core::NodePlace place, const core::Signer* signer,
+  Store(std::unique_ptr<RocksDb> db, core::NodePlace place, const core::Signer* signer,
         const core::KeyVerifier* verifier);
   absl::Status LoadState();
   void IndexLoop();
@@ -258,7 +260,7 @@ class Store {
   absl::Status ScanRows(const std::string& prefix,
                         const std::function<void(absl::string_view key, absl::string_view value)>& fn);
 
-  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<RocksDb> db_;
   const core::NodePlace place_;
   const core::Signer* const signer_;
   const core::KeyVerifier* const verifier_;
@@ -283,6 +285,7 @@ class Store {
   std::map<std::string, uint64_t> acked_ ABSL_GUARDED_BY(mu_);
   uint64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<uint64_t> recovery_ ABSL_GUARDED_BY(mu_);
+  uint64_t moved_at_open_ = 0;  // set by Open, read-only after
   std::optional<std::string> rehome_ ABSL_GUARDED_BY(mu_);
   // Search index: the change feed's last position and how far it is indexed.
   uint64_t feed_head_ ABSL_GUARDED_BY(mu_) = 0;

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
-#include "node/store/rocks_options.h"
+#include "node/store/rocks_db.h"
 #include "node/store/rocks_status.h"
 #include "node/store/store.h"
 #include "rocksdb/db.h"
@@ -38,7 +38,7 @@ absl::StatusOr<BackupSummary> Store::Backup(const std::string& dir,
     if (progress) progress(copied);
   };
   rocksdb::BackupID id = 0;
-  RETURN_IF_ERROR(FromRocks(engine->CreateNewBackup(create, db_.get(), &id),
+  RETURN_IF_ERROR(FromRocks(engine->CreateNewBackup(create, db_->raw(), &id),
                             absl::StrCat("backup into ", dir, " failed")));
   rocksdb::BackupInfo info;
   RETURN_IF_ERROR(FromRocks(engine->GetBackupInfo(id, &info), "reading the new backup"));
@@ -70,9 +70,8 @@ absl::StatusOr<BackupSummary> Store::Restore(const std::string& backup_dir,
                             absl::StrCat("restoring ", backup_dir, " into ", data_dir)));
   // What this node wrote after the backup is at its parent: until it has
   // fetched that back, it must not hand out those sequences again.
-  rocksdb::DB* db = nullptr;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(RocksOptions(), data_dir, &db), "opening the restored database"));
-  std::unique_ptr<rocksdb::DB> owned(db);
+  std::unique_ptr<RocksDb> owned;
+  RETURN_IF_ERROR(FromRocks(RocksDb::Open(data_dir, &owned), "opening the restored database"));
   std::string zero;
   keys::PutBe64(&zero, 0);
   rocksdb::WriteOptions wo;

@@ -6,6 +6,7 @@
 #include "node/core/ids.h"
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
+#include "node/store/rocks_db.h"
 #include "node/store/rocks_status.h"
 #include "node/store/write_group.h"
 #include "rocksdb/db.h"
@@ -80,13 +81,13 @@ void Store::Target::TrackDirectiveUpdate(const v1::Record& update) {
 
 bool Store::ReadRow(const std::string& key, google::protobuf::MessageLite* m) {
   std::string value;
-  if (!db_->Get(rocksdb::ReadOptions(), key, &value).ok()) return false;
+  if (!db_->Get(key, &value).ok()) return false;
   return m->ParseFromString(value);
 }
 
 absl::Status Store::ScanRows(const std::string& prefix,
                              const std::function<void(absl::string_view, absl::string_view)>& fn) {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(prefix[0]);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     fn(absl::string_view(it->key().data(), it->key().size()),
        absl::string_view(it->value().data(), it->value().size()));

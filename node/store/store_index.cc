@@ -19,6 +19,7 @@
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
 #include "node/store/log_reader.h"
+#include "node/store/rocks_db.h"
 #include "node/store/rocks_status.h"
 #include "node/store/store.h"
 #include "rocksdb/db.h"
@@ -57,14 +58,14 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
   // ones per chunk, so that a slow (low-priority) batch does not keep a
   // flushed memtable alive (peak RSS, BENCHMARKS.md).
   for (bool more = true; more && read < max;) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(keys::kFeed);
     LogReader log(db_.get());
     size_t chunk = 0;
     for (it->Seek(keys::Feed(last + 1));
          it->Valid() && it->key().starts_with(prefix) && read < max && chunk < kIndexChunk;
          it->Next(), ++read, ++chunk) {
       last = keys::GetBe64(absl::string_view(it->key().data() + 1, it->key().size() - 1));
-      batch.Delete(it->key());
+      db_->Delete(&batch, it->key());
       std::string origin;
       uint64_t seq = 0;
       if (!keys::ParseLogRef(absl::string_view(it->value().data(), it->value().size()), &origin, &seq)) continue;
@@ -75,7 +76,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
       if (!id.ok()) continue;
       postings.Add(rec, *id, seq);
       // Supersedes the postings of any earlier version (Postings checks).
-      batch.Put(keys::Indexed(id->origin, id->seq), Be64(seq));
+      db_->Put(&batch, keys::Indexed(id->origin, id->seq), Be64(seq));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
     RETURN_IF_ERROR(FromRocks(log.status(), "reading the log for the search index"));
@@ -83,9 +84,9 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
   }
   if (read == 0) return 0;
   postings.ForEach([&](const std::string& word, const v1::PostingBlock& block) {
-    batch.Put(keys::PostingBlock(word, last), core::CanonicalBytes(block));
+    db_->Put(&batch, keys::PostingBlock(word, last), core::CanonicalBytes(block));
   });
-  batch.Put(keys::IndexCursor(), Be64(last));
+  db_->Put(&batch, keys::IndexCursor(), Be64(last));
   RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing the search index"));
   std::lock_guard<std::mutex> lock(mu_);
   index_cursor_ = last;
@@ -99,7 +100,7 @@ absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::strin
   auto indexed_seq = [&](const std::string& origin, uint64_t n) {
     auto [at, fresh] = indexed.try_emplace({origin, n}, 0);
     std::string value;
-    if (fresh && db_->Get(rocksdb::ReadOptions(), keys::Indexed(origin, n), &value).ok()) {
+    if (fresh && db_->Get(keys::Indexed(origin, n), &value).ok()) {
       at->second = keys::GetBe64(value);
     }
     return at->second;

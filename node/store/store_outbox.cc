@@ -5,6 +5,7 @@
 #include "node/core/status_macros.h"
 #include "node/store/keys.h"
 #include "node/store/log_reader.h"
+#include "node/store/rocks_db.h"
 #include "node/store/rocks_status.h"
 #include "node/store/store.h"
 #include "rocksdb/db.h"
@@ -15,7 +16,7 @@ absl::StatusOr<OutboxSlice> Store::ReadOutbox(const std::string& peer, uint64_t 
                                               size_t max_records, size_t max_bytes) {
   OutboxSlice slice;
   std::string prefix = keys::Prefix(keys::kOutbox, {peer});
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(keys::kOutbox);
   LogReader log(db_.get());
   size_t bytes = 0;
   for (it->Seek(keys::Outbox(peer, from));
@@ -49,7 +50,7 @@ absl::StatusOr<LogSlice> Store::ReadLog(const std::string& origin, uint64_t from
   LogSlice slice;
   slice.next = through + 1;
   const std::string prefix = keys::LogPrefix(origin);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(keys::kLog);
   size_t bytes = 0;
   for (it->Seek(keys::Log(origin, from)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const uint64_t seq = keys::GetBe64(absl::string_view(it->key().data() + prefix.size(), 8));

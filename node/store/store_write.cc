@@ -14,6 +14,7 @@
 #include "node/core/status_macros.h"
 #include "node/core/versioning.h"
 #include "node/store/keys.h"
+#include "node/store/rocks_db.h"
 #include "node/store/rocks_status.h"
 #include "node/store/store.h"
 #include "node/store/write_group.h"
@@ -175,7 +176,7 @@ std::future<absl::StatusOr<WriteResult>> Store::Submit(WriteRequest req) {
     for (const auto& [kind, delta] : commit->group.count_delta) {
       uint64_t& n = commit->counts[kind];
       n += delta;
-      commit->batch.Put(keys::Count(kind), Be64(n));
+      db_->Put(&commit->batch, keys::Count(kind), Be64(n));
     }
     commit->writers = group;
     inflight_ = commit;
@@ -212,9 +213,9 @@ std::shared_ptr<Store::Commit> Store::Lead(const std::vector<std::shared_ptr<Wri
   for (const auto& [key, row] : group.derived) group.Put(key, core::CanonicalBytes(*row));
   for (const auto& [key, value] : group.ops) {
     if (value) {
-      commit->batch.Put(key, *value);
+      db_->Put(&commit->batch, key, *value);
     } else {
-      commit->batch.Delete(key);
+      db_->Delete(&commit->batch, key);
     }
   }
   group.ops = {};  // all in the batch now

@@ -10,26 +10,25 @@
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "node/core/serialize.h"
-#include "node/store/rocks_options.h"
+#include "node/store/rocks_db.h"
 #include "tests/bench/bench_records.h"
 
 namespace council::bench {
 
-RawDb::RawDb(rocksdb::DB* db) : db_(db) {}
+RawDb::RawDb(std::unique_ptr<store::RocksDb> db) : db_(std::move(db)) {}
 RawDb::~RawDb() = default;
 
 absl::StatusOr<std::unique_ptr<RawDb>> RawDb::Open(const std::string& dir) {
-  rocksdb::Options options = store::RocksOptions();  // the node's store's own
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
+  std::unique_ptr<store::RocksDb> db;
+  rocksdb::Status s = store::RocksDb::Open(dir, &db);  // as the node's store does
   if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb open ", dir, ": ", s.ToString()));
-  return std::unique_ptr<RawDb>(new RawDb(db));
+  return std::unique_ptr<RawDb>(new RawDb(std::move(db)));
 }
 
 absl::Status RawDb::Write(const std::vector<std::pair<std::string, std::string>>& rows,
                           bool sync) {
   rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : rows) batch.Put(key, value);
+  for (const auto& [key, value] : rows) db_->Put(&batch, key, value);
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   rocksdb::Status s = db_->Write(wo, &batch);

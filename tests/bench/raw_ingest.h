@@ -1,7 +1,7 @@
 // The raw ceiling: RocksDB WriteBatch ingest of stored-size records on a
-// given disk, with the RocksDB options the node's store uses
-// (node/store/rocks_options.h). One key per record, the
-// log key: no indexes, no routing, no signatures — the limit a node's sync
+// given disk, opened as the node's store opens its database
+// (node/store/rocks_db.h). One key per record, the log key, in the log's
+// column family: no indexes, no routing, no signatures — the limit a node's sync
 // cannot beat on that disk.
 #ifndef COUNCIL_TESTS_BENCH_RAW_INGEST_H_
 #define COUNCIL_TESTS_BENCH_RAW_INGEST_H_
@@ -15,8 +15,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace rocksdb {
-class DB;
+namespace council::store {
+class RocksDb;
 }
 
 namespace council::bench {
@@ -33,8 +33,8 @@ class RawDb {
   absl::Status Write(const std::vector<std::pair<std::string, std::string>>& rows, bool sync);
 
  private:
-  explicit RawDb(rocksdb::DB* db);
-  std::unique_ptr<rocksdb::DB> db_;
+  explicit RawDb(std::unique_ptr<store::RocksDb> db);
+  std::unique_ptr<store::RocksDb> db_;
 };
 
 struct RawIngestResult {
