@@ -70,16 +70,20 @@ std::vector<std::string> RowUnits(const UnitTree& tree, const std::string& under
   return out;
 }
 
-std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const v1::Record& rec) {
-  std::map<std::string, v1::ReportTally> delta;
+void ApplyTallyChange(const v1::Record* prev, const v1::Record& rec,
+                      absl::FunctionRef<v1::ReportTally&(const std::string& period)> tally) {
   auto add = [&](const v1::Record& r, int sign) {
-    v1::ReportTally& t = delta[r.report().period()];
-    t.set_reports(t.reports() + sign);  // wraps as two's complement; summed back below
-    for (const auto& [name, value] : r.report().metrics()) (*t.mutable_metrics())[name] += sign * value;
+    v1::ReportTally& t = tally(r.report().period());
+    t.set_reports(t.reports() + sign);  // unsigned: a report leaves only a tally that counts it
+    auto& metrics = *t.mutable_metrics();
+    for (const auto& [name, value] : r.report().metrics()) {
+      int64_t& total = metrics[name];
+      total += sign * value;
+      if (total == 0) metrics.erase(name);
+    }
   };
   if (prev != nullptr && prev->has_report()) add(*prev, -1);
   if (rec.has_report()) add(rec, +1);
-  return delta;
 }
 
 void ForEachSearchWord(const v1::Record& r,

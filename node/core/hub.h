@@ -43,9 +43,13 @@ std::vector<std::string> SubtreeUnits(const UnitTree& tree, const std::string& r
 // aside (their figures count in the row of the unit they now sit under).
 std::vector<std::string> RowUnits(const UnitTree& tree, const std::string& under, v1::Level level);
 
-// Report-tally change when `rec` replaces `prev` (either may be a non-report
-// or null): per period, +/- one report and its metrics.
-std::map<std::string, v1::ReportTally> TallyDelta(const v1::Record* prev, const v1::Record& rec);
+// Changes the report tallies for `rec` replacing `prev` (either may be a
+// non-report or null): the tally of prev's period loses one report and its
+// metrics, that of rec's period gains them; a metric whose total comes to
+// zero is dropped. `tally(period)` gives the row to change, valid until the
+// next call.
+void ApplyTallyChange(const v1::Record* prev, const v1::Record& rec,
+                      absl::FunctionRef<v1::ReportTally&(const std::string& period)> tally);
 
 // Each folded word of a record's searchable text, in order, with the weight
 // of its field: title 3, abstract and number 2, other text 1.

@@ -185,6 +185,15 @@ absl::Status ValidateBody(const v1::Record& r) {
   }
 }
 
+// A record whose strings the parser has checked needs the walk of
+// ValidateStrings only for the limits, and one of at most this many bytes
+// is within them: no string is longer than the record, and every element
+// of a repeated field takes at least two bytes of it (a tag, then a length
+// or a value; Record has no packed repeated fields, which
+// validate_test.RecordHasNoPackedRepeatedFields holds).
+constexpr size_t kMaxWalkFreeBytes = 2 * kMaxRepeated;
+static_assert(kMaxWalkFreeBytes <= kMaxStringBytes);
+
 bool NeedsTitle(const v1::Record& r) {
   return r.has_report() || r.has_conclusion() || r.has_directive() || r.has_petition();
 }
@@ -192,11 +201,14 @@ bool NeedsTitle(const v1::Record& r) {
 }  // namespace
 
 absl::Status ValidateDraft(const v1::Record& r, Utf8 utf8) {
-  if (r.ByteSizeLong() > kMaxRecordBytes) {
+  const size_t size = r.ByteSizeLong();
+  if (size > kMaxRecordBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("record is larger than ", kMaxRecordBytes, " bytes"));
   }
-  RETURN_IF_ERROR(ValidateStrings(r, FieldPath{}, utf8));
+  if (utf8 == Utf8::kCheck || size > kMaxWalkFreeBytes) {
+    RETURN_IF_ERROR(ValidateStrings(r, FieldPath{}, utf8));
+  }
   if (NeedsTitle(r)) RETURN_IF_ERROR(Required("title", r.doc().title()));
   if (r.doc().title().size() > kMaxTitleBytes) {
     return absl::InvalidArgumentError(

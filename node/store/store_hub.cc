@@ -14,16 +14,9 @@
 namespace council::store {
 
 void Store::Target::StageHubRows(const v1::Record& rec, const v1::Record* prev) {
-  for (const auto& [period, delta] : core::TallyDelta(prev, rec)) {
-    std::string key = keys::Tally(period, rec.origin());
-    v1::ReportTally& tally = MutableDerived<v1::ReportTally>(key);
-    tally.set_reports(tally.reports() + delta.reports());
-    for (const auto& [name, value] : delta.metrics()) {
-      int64_t& total = (*tally.mutable_metrics())[name];
-      total += value;
-      if (total == 0) tally.mutable_metrics()->erase(name);
-    }
-  }
+  core::ApplyTallyChange(prev, rec, [&](const std::string& period) -> v1::ReportTally& {
+    return MutableDerived<v1::ReportTally>(keys::Tally(period, rec.origin()));
+  });
   if (rec.has_petition()) {
     absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
     std::string key = keys::PetitionState(id->origin, id->seq);

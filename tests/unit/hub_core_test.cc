@@ -200,20 +200,31 @@ TEST(Postings, StepsTakeFewerBytesThanTheNumbers) {
   });
 }
 
-TEST(Hub, TallyDeltaReplacesAnAmendedReport) {
+TEST(Hub, TallyChangeReplacesAnAmendedReport) {
+  std::map<std::string, v1::ReportTally> tallies;
+  auto row = [&](const std::string& period) -> v1::ReportTally& { return tallies[period]; };
   v1::Record v1r;
   v1r.mutable_report()->set_period("2023");
   (*v1r.mutable_report()->mutable_metrics())["sessions_held"] = 2;
+  (*v1r.mutable_report()->mutable_metrics())["voter_meetings"] = 14;
+  ApplyTallyChange(nullptr, v1r, row);
+  EXPECT_EQ(tallies["2023"].reports(), 1u);
+  EXPECT_EQ(tallies["2023"].metrics().at("voter_meetings"), 14);
   v1::Record v2r = v1r;
   (*v2r.mutable_report()->mutable_metrics())["sessions_held"] = 3;
-  auto d = TallyDelta(&v1r, v2r);
-  ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d["2023"].reports(), 0u);
-  EXPECT_EQ(d["2023"].metrics().at("sessions_held"), 1);
-  v2r.mutable_report()->set_period("2023-H2");  // the amendment moves it to another period
-  d = TallyDelta(&v1r, v2r);
-  EXPECT_EQ(d["2023"].metrics().at("sessions_held"), -2);
-  EXPECT_EQ(d["2023-H2"].reports(), 1u);
+  v2r.mutable_report()->mutable_metrics()->erase("voter_meetings");
+  ApplyTallyChange(&v1r, v2r, row);
+  ASSERT_EQ(tallies.size(), 1u);
+  EXPECT_EQ(tallies["2023"].reports(), 1u);
+  EXPECT_EQ(tallies["2023"].metrics().at("sessions_held"), 3);
+  EXPECT_EQ(tallies["2023"].metrics().count("voter_meetings"), 0u);  // summed to zero: dropped
+  v1::Record v3r = v2r;
+  v3r.mutable_report()->set_period("2023-H2");  // the amendment moves it to another period
+  ApplyTallyChange(&v2r, v3r, row);
+  EXPECT_EQ(tallies["2023"].reports(), 0u);
+  EXPECT_TRUE(tallies["2023"].metrics().empty());
+  EXPECT_EQ(tallies["2023-H2"].reports(), 1u);
+  EXPECT_EQ(tallies["2023-H2"].metrics().at("sessions_held"), 3);
 }
 
 TEST(Hub, FiguresCountOverdueAgainstToday) {

@@ -2,6 +2,7 @@
 // error names the field at fault.
 #include "node/core/validate.h"
 
+#include <set>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -302,6 +303,37 @@ TEST(ValidateComplete, AfterTheParserOnlyTheUtf8CheckIsLeftOut) {
   ExpectInvalid(ValidateComplete(Complete(ReportDraft(), "21550", 3, 3, 1, 0), Utf8::kCheckedByParser),
                 "timestamp");
   EXPECT_TRUE(ValidateComplete(Complete(ReportDraft(), "21550", 3, 3, 1), Utf8::kCheckedByParser).ok());
+}
+
+// ValidateDraft skips the walk of a parsed record's fields when the record
+// is too small to break a limit, because no repeated field of Record packs
+// its elements: each takes a tag and a length or value, two bytes at least.
+// A packed field (a repeated number or enum) breaks that; this fails first.
+void ExpectNoPackedRepeated(const google::protobuf::Descriptor* d, std::set<const void*>* seen) {
+  if (!seen->insert(d).second) return;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    EXPECT_FALSE(f->is_packable()) << f->full_name() << " is a repeated scalar: see kMaxWalkFreeBytes "
+                                   << "in validate.cc before adding one";
+    if (f->message_type() != nullptr) ExpectNoPackedRepeated(f->message_type(), seen);
+  }
+}
+
+TEST(ValidateComplete, RecordHasNoPackedRepeatedFields) {
+  std::set<const void*> seen;
+  ExpectNoPackedRepeated(v1::Record::descriptor(), &seen);
+  EXPECT_GT(seen.size(), 5u);  // walked the nested messages
+}
+
+// The limits hold on either side of the size below which the walk is left
+// out: kMaxRepeated + 1 of the shortest elements is over it, and refused.
+TEST(ValidateComplete, ParsedRecordsKeepTheRepeatedLimit) {
+  v1::Record many = Complete(ReportDraft(), "21550", 3, 3, 1);
+  for (int i = 0; i <= kMaxRepeated; ++i) many.mutable_doc()->add_recipients("");
+  ExpectInvalid(ValidateComplete(many, Utf8::kCheckedByParser), "recipients");
+  v1::Record few = Complete(ReportDraft(), "21550", 3, 3, 1);
+  for (int i = 0; i < kMaxRepeated; ++i) few.mutable_doc()->add_recipients("");
+  EXPECT_TRUE(ValidateComplete(few, Utf8::kCheckedByParser).ok());
 }
 
 }  // namespace
