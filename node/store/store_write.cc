@@ -31,6 +31,9 @@ std::string PeriodOf(const v1::Record& r) {
   return "";
 }
 
+// What a version's rows besides its log entry take in a batch, about.
+constexpr size_t kRowBytesPerVersion = 256;
+
 std::string Be64(uint64_t v) {
   std::string s;
   keys::PutBe64(&s, v);
@@ -62,8 +65,8 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev, 
   absl::StatusOr<core::RecordIdParts> parsed = core::ParseRecordId(rec.id());
   const core::RecordIdParts& id = *parsed;  // REQUIRES of ApplyVersion: the id is valid
   const std::string kind = core::KindName(rec);
-  g_->current[rec.id()] = bytes;
-  g_->Put(keys::Log(rec.origin(), rec.seq()), std::move(bytes));
+  g_->Put(keys::Log(rec.origin(), rec.seq()), bytes);
+  g_->current[rec.id()] = std::move(bytes);
   g_->Put(keys::Current(id.origin, id.seq), Be64(rec.seq()));
   if (prev == nullptr) {
     g_->Put(keys::ByKind(kind, id.origin, id.seq), "");
@@ -194,13 +197,31 @@ std::future<absl::StatusOr<WriteResult>> Store::Submit(WriteRequest req) {
 std::shared_ptr<Store::Commit> Store::Lead(const std::vector<std::shared_ptr<Writer>>& writers,
                                            const Commit* before) {
   auto commit = std::make_shared<Commit>();
+  // Room for the whole group's rows from the start: growing a batch of a
+  // megabyte copies it again at each doubling, into freshly faulted pages.
+  size_t bytes = 0;
+  for (const std::shared_ptr<Writer>& w : writers) {
+    for (const core::EncodedVersion& e : w->req.encoded) bytes += e.bytes.size();
+    bytes += kRowBytesPerVersion * (w->req.versions.size() + w->req.drafts.size());
+  }
+  commit->batch = rocksdb::WriteBatch(bytes);
   Group& group = commit->group;
   group.parent = before == nullptr ? nullptr : &before->group;
+  group.db = db_.get();
+  group.batch = &commit->batch;
   for (const std::shared_ptr<Writer>& w : writers) {
     Group sub;
     sub.parent = &group;
+    sub.db = group.db;
+    sub.batch = group.batch;
+    commit->batch.SetSavePoint();
     absl::StatusOr<WriteResult> r = Stage(w->req, sub);
-    if (r.ok()) group.Absorb(sub);
+    if (r.ok()) {
+      commit->batch.PopSavePoint();
+      group.Absorb(sub);
+    } else {
+      commit->batch.RollbackToSavePoint();
+    }
     w->result = std::move(r);
     // Staged: its records are in the batch from here on, and two groups are
     // in flight at once (memory under a bulk sync, BENCHMARKS.md).
@@ -211,14 +232,6 @@ std::shared_ptr<Store::Commit> Store::Lead(const std::vector<std::shared_ptr<Wri
   }
   for (const auto& [peer, head] : group.heads) group.Put(keys::PeerKey(keys::kOutboxHead, peer), Be64(head));
   for (const auto& [key, row] : group.derived) group.Put(key, core::CanonicalBytes(*row));
-  for (const auto& [key, value] : group.ops) {
-    if (value) {
-      db_->Put(&commit->batch, key, *value);
-    } else {
-      db_->Delete(&commit->batch, key);
-    }
-  }
-  group.ops = {};  // all in the batch now
   return commit;
 }
 

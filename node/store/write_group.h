@@ -16,6 +16,7 @@
 #include "node/core/kinds.h"
 #include "node/core/serialize.h"
 #include "node/store/keys.h"
+#include "node/store/rocks_db.h"
 #include "node/store/store.h"
 
 namespace council::store {
@@ -24,7 +25,10 @@ namespace council::store {
 // through to `parent` (the group being built) and then to the store.
 struct Store::Group {
   const Group* parent = nullptr;
-  std::vector<std::pair<std::string, std::optional<std::string>>> ops;  // nullopt: delete
+  // Where writes go: the commit's batch, straight away (the leader sets a
+  // save point per request and rolls a failed one back). Not owned.
+  const RocksDb* db = nullptr;
+  rocksdb::WriteBatch* batch = nullptr;
   // id -> CanonicalBytes of the staged current version: a copy of the bytes
   // costs less than a copy of the message, and few are ever looked up.
   std::map<std::string, std::string> current;
@@ -38,8 +42,8 @@ struct Store::Group {
   std::optional<core::UnitTree> tree;          // set once a unit record is staged
   uint64_t feed_head = 0;                      // staged change feed head; 0: none
 
-  void Put(std::string key, std::string value) { ops.emplace_back(std::move(key), std::move(value)); }
-  void Delete(std::string key) { ops.emplace_back(std::move(key), std::nullopt); }
+  void Put(const std::string& key, const std::string& value) { db->Put(batch, key, value); }
+  void Delete(const std::string& key) { db->Delete(batch, key); }
 
   // The staged value of `key` in the map `field` of this group or the
   // nearest group below it; nullptr if none has one.
@@ -59,7 +63,6 @@ struct Store::Group {
   }
   // Moves a successfully staged child into this group.
   void Absorb(Group& child) {
-    for (auto& op : child.ops) ops.push_back(std::move(op));
     for (auto& [id, rec] : child.current) current[id] = std::move(rec);
     for (auto& [k, d] : child.count_delta) count_delta[k] += d;
     for (auto& [o, h] : child.origins) origins[o] = std::move(h);
