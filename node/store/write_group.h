@@ -29,8 +29,9 @@ struct Store::Group {
   // save point per request and rolls a failed one back). Not owned.
   const RocksDb* db = nullptr;
   rocksdb::WriteBatch* batch = nullptr;
-  // id -> CanonicalBytes of the staged current version: a copy of the bytes
-  // costs less than a copy of the message, and few are ever looked up.
+  // id -> CanonicalBytes of the staged current version, kept as bytes
+  // (moved in once they are in the batch): few are ever looked up, and
+  // parsing those costs less than keeping every message.
   std::map<std::string, std::string> current;
   std::map<std::string, int64_t> count_delta;  // kind -> change
   std::map<std::string, core::OriginHead> origins;  // origin -> staged head
