@@ -191,7 +191,6 @@ absl::Status Run() {
                      }));
     RETURN_IF_ERROR(WriteAddressFile(config.data_dir(), "metrics.addr", metrics->address()));
   }
-  RETURN_IF_ERROR(WriteAddressFile(config.data_dir(), "admin.addr", server.address));
   app::Log("info", "serving",
            {{"level", core::LevelName(node->identity().level())},
             {"name", node->identity().name()},
@@ -200,6 +199,9 @@ absl::Status Run() {
             {"parent", config.parent()},
             {"links", link_tls != nullptr ? "mtls" : "plaintext"},
             {"data_dir", config.data_dir()}});
+  // Last: whoever waits for admin.addr (scripts, tests) finds the node
+  // serving and its "serving" line already logged.
+  RETURN_IF_ERROR(WriteAddressFile(config.data_dir(), "admin.addr", server.address));
 
   int sig = 0;
   sigwait(&signals, &sig);
