@@ -86,33 +86,6 @@ void ApplyTallyChange(const v1::Record* prev, const v1::Record& rec,
   if (rec.has_report()) add(rec, +1);
 }
 
-void ForEachSearchWord(const v1::Record& r,
-                       absl::FunctionRef<void(absl::string_view word, uint32_t weight)> fn) {
-  auto add = [&](absl::string_view text, uint32_t weight) {
-    ForEachWord(text, [&](absl::string_view word) { fn(word, weight); });
-  };
-  add(r.doc().title(), 3);
-  add(r.doc().abstract(), 2);
-  add(r.doc().number(), 2);
-  add(r.text(), 1);
-  add(r.doc().issuing_body(), 1);
-  add(r.doc().signer(), 1);
-  for (const auto& s : r.report().sections()) {
-    add(s.heading(), 1);
-    add(s.text(), 1);
-  }
-  const v1::Conclusion& c = r.conclusion();
-  for (const std::string* text : {&c.meeting_kind(), &c.place(), &c.chair(), &c.assessment(),
-                                  &c.limitations()}) {
-    add(*text, 1);
-  }
-  for (const std::string& t : c.tasks()) add(t, 1);
-  const v1::Petition& p = r.petition();
-  for (const std::string* text : {&p.field(), &p.petitioner(), &p.location()}) add(*text, 1);
-  add(r.directive_update().note(), 1);
-  add(r.unit().name(), 3);
-}
-
 absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r) {
   absl::flat_hash_map<std::string, uint32_t> terms;
   ForEachSearchWord(r, [&](absl::string_view word, uint32_t weight) { terms[word] += weight; });

@@ -15,7 +15,9 @@
 #include "absl/strings/string_view.h"
 #include "council/v1/hub.pb.h"
 #include "council/v1/record.pb.h"
+#include "council/v1/search_text.pb.h"
 #include "council/v1/store.pb.h"
+#include "node/core/fold.h"
 #include "node/core/unit_tree.h"
 
 namespace council::core {
@@ -52,9 +54,35 @@ void ApplyTallyChange(const v1::Record* prev, const v1::Record& rec,
                       absl::FunctionRef<v1::ReportTally&(const std::string& period)> tally);
 
 // Each folded word of a record's searchable text, in order, with the weight
-// of its field: title 3, abstract and number 2, other text 1.
-void ForEachSearchWord(const v1::Record& r,
-                       absl::FunctionRef<void(absl::string_view word, uint32_t weight)> fn);
+// of its field: title 3, abstract and number 2, other text 1. R is
+// v1::Record or v1::RecordSearchText (the same fields, read from stored
+// bytes by the indexer): one list of fields serves both.
+template <typename R>
+void ForEachSearchWord(const R& r, absl::FunctionRef<void(absl::string_view word, uint32_t weight)> fn) {
+  auto add = [&](absl::string_view text, uint32_t weight) {
+    ForEachWord(text, [&](absl::string_view word) { fn(word, weight); });
+  };
+  add(r.doc().title(), 3);
+  add(r.doc().abstract(), 2);
+  add(r.doc().number(), 2);
+  add(r.text(), 1);
+  add(r.doc().issuing_body(), 1);
+  add(r.doc().signer(), 1);
+  for (const auto& s : r.report().sections()) {
+    add(s.heading(), 1);
+    add(s.text(), 1);
+  }
+  const auto& c = r.conclusion();
+  for (const std::string* text : {&c.meeting_kind(), &c.place(), &c.chair(), &c.assessment(),
+                                  &c.limitations()}) {
+    add(*text, 1);
+  }
+  for (const std::string& t : c.tasks()) add(t, 1);
+  const auto& p = r.petition();
+  for (const std::string* text : {&p.field(), &p.petitioner(), &p.location()}) add(*text, 1);
+  add(r.directive_update().note(), 1);
+  add(r.unit().name(), 3);
+}
 // Search terms of a record: its words, each with its weights summed over
 // its occurrences.
 absl::flat_hash_map<std::string, uint32_t> SearchTerms(const v1::Record& r);

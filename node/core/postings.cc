@@ -6,7 +6,8 @@
 
 namespace council::core {
 
-void PostingsBuilder::Add(const v1::Record& rec, const RecordIdParts& id, uint64_t seq) {
+template <typename R>
+void PostingsBuilder::AddWords(const R& rec, const RecordIdParts& id, uint64_t seq) {
   // The origin looked up once per record, not once per word.
   const uint32_t origin = origin_ids_.try_emplace(id.origin, origin_ids_.size()).first->second;
   const int64_t record = records_++;
@@ -40,6 +41,14 @@ void PostingsBuilder::Add(const v1::Record& rec, const RecordIdParts& id, uint64
     b.add_weight(weight);
     last_n = id.seq;
   });
+}
+
+void PostingsBuilder::Add(const v1::Record& rec, const RecordIdParts& id, uint64_t seq) {
+  AddWords(rec, id, seq);
+}
+
+void PostingsBuilder::Add(const v1::RecordSearchText& rec, const RecordIdParts& id, uint64_t seq) {
+  AddWords(rec, id, seq);
 }
 
 bool ForEachPosting(const v1::PostingBlock& b, absl::FunctionRef<void(const Posting&)> fn) {

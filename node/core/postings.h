@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "council/v1/record.pb.h"
+#include "council/v1/search_text.pb.h"
 #include "council/v1/store.pb.h"
 #include "node/core/ids.h"
 
@@ -36,8 +37,10 @@ bool ForEachPosting(const v1::PostingBlock& block, absl::FunctionRef<void(const 
 class PostingsBuilder {
  public:
   // Adds the words of version `seq` of record `id`, each once, with its
-  // weights summed as core::SearchTerms sums them.
+  // weights summed as core::SearchTerms sums them; from the record or from
+  // its searchable text (search_text.proto), to the same effect.
   void Add(const v1::Record& rec, const RecordIdParts& id, uint64_t seq);
+  void Add(const v1::RecordSearchText& rec, const RecordIdParts& id, uint64_t seq);
   // Visits each word's block once, in no particular order.
   void ForEach(absl::FunctionRef<void(const std::string& word, const v1::PostingBlock& block)> fn) const;
   bool empty() const { return blocks_.empty(); }
@@ -49,6 +52,8 @@ class PostingsBuilder {
     std::vector<uint64_t> last_n;  // by place: the n of that origin's last posting
     int64_t last_record = -1;    // the Add that made the last posting
   };
+  template <typename R>
+  void AddWords(const R& rec, const RecordIdParts& id, uint64_t seq);
   int64_t records_ = 0;  // Add calls so far
   absl::flat_hash_map<std::string, uint32_t> origin_ids_;  // the batch's origins, numbered
   absl::flat_hash_map<std::string, Block> blocks_;

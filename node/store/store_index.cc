@@ -9,8 +9,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "node/core/ids.h"
@@ -59,18 +62,30 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
   // flushed memtable alive (peak RSS, BENCHMARKS.md).
   for (bool more = true; more && read < max;) {
     std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(keys::kFeed);
-    LogReader log(db_.get());
+    std::vector<std::pair<std::string, uint64_t>> refs;  // (origin, seq) of each entry
     size_t chunk = 0;
     for (it->Seek(keys::Feed(last + 1));
          it->Valid() && it->key().starts_with(prefix) && read < max && chunk < kIndexChunk;
          it->Next(), ++read, ++chunk) {
       last = keys::GetBe64(absl::string_view(it->key().data() + 1, it->key().size() - 1));
       db_->Delete(&batch, it->key());
-      std::string origin;
-      uint64_t seq = 0;
-      if (!keys::ParseLogRef(absl::string_view(it->value().data(), it->value().size()), &origin, &seq)) continue;
+      std::pair<std::string, uint64_t> ref;
+      if (keys::ParseLogRef(absl::string_view(it->value().data(), it->value().size()), &ref.first,
+                            &ref.second)) {
+        refs.push_back(std::move(ref));
+      }
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
+    more = chunk == kIndexChunk;
+    // In log order: a hub's feed interleaves its origins, and the reader
+    // steps through a run of one origin's versions where it would otherwise
+    // read each through every level. Versions of one record share its
+    // origin, so each record's stay in feed order (T ends at the latest).
+    std::sort(refs.begin(), refs.end());
+    LogReader log(db_.get());  // after the feed iterator: holds what it names
+    for (const auto& [origin, seq] : refs) {
       std::optional<rocksdb::Slice> bytes = log.Read(origin, seq);
-      v1::Record rec;
+      v1::RecordSearchText rec;
       if (!bytes || !rec.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) continue;
       absl::StatusOr<core::RecordIdParts> id = core::ParseRecordId(rec.id());
       if (!id.ok()) continue;
@@ -78,9 +93,7 @@ absl::StatusOr<size_t> Store::IndexSome(size_t max) {
       // Supersedes the postings of any earlier version (Postings checks).
       db_->Put(&batch, keys::Indexed(id->origin, id->seq), Be64(seq));
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
     RETURN_IF_ERROR(FromRocks(log.status(), "reading the log for the search index"));
-    more = chunk == kIndexChunk;
   }
   if (read == 0) return 0;
   postings.ForEach([&](const std::string& word, const v1::PostingBlock& block) {

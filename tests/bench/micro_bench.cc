@@ -3,8 +3,9 @@
 //
 //   BM_RawIngest/1000/1     the raw ceiling: synced WriteBatch of 1,000
 //                           ~1 KB records (records/s counter)
-//   BM_ParseRecord, BM_ValidateComplete, BM_CanonicalBytes, BM_Sha256, BM_VersionDigest,
-//   BM_SearchTerms, BM_BuildPostings, BM_Ed25519Sign, BM_Ed25519Verify
+//   BM_ParseRecord, BM_ParseSearchText, BM_ValidateComplete, BM_CanonicalBytes,
+//   BM_Sha256, BM_VersionDigest, BM_SearchTerms, BM_BuildPostings,
+//   BM_Ed25519Sign, BM_Ed25519Verify
 //                           what each record costs protobuf, the core,
 //                           OpenSSL and node/crypto
 //   BM_RouteDirectiveToOneChild/N
@@ -147,6 +148,17 @@ void BM_ParseRecord(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ParseRecord);
+
+// The indexer's read of a stored version: its text as bytes, the rest skipped.
+void BM_ParseSearchText(benchmark::State& state) {
+  const std::string bytes = core::CanonicalBytes(StoredReport("21550", 7));
+  for (auto _ : state) {
+    v1::RecordSearchText text;
+    if (!text.ParseFromString(bytes)) state.SkipWithError("did not parse");
+    benchmark::DoNotOptimize(text);
+  }
+}
+BENCHMARK(BM_ParseSearchText);
 
 // What a receiver checks of each parsed version before applying it (the
 // parser has checked its UTF-8, as a link's does).

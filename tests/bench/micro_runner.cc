@@ -16,7 +16,7 @@ namespace council::bench {
 namespace {
 
 constexpr char kFilter[] =
-    "BM_RawIngest/1000/1|BM_ParseRecord|BM_ValidateComplete|BM_CanonicalBytes|BM_Sha256|BM_VersionDigest|"
+    "BM_RawIngest/1000/1|BM_ParseRecord|BM_ParseSearchText|BM_ValidateComplete|BM_CanonicalBytes|BM_Sha256|BM_VersionDigest|"
     "BM_SearchTerms|BM_BuildPostings|BM_Ed25519|BM_RouteDirective|BM_Read";
 
 struct Run {
@@ -99,6 +99,7 @@ absl::Status RunMicro(const BenchConfig& config, const std::string& micro_path, 
       absl::StrCat(RepoRelative(micro_path), " --benchmark_filter='", kFilter, "' ", sizes);
   for (const auto& [name, label] : std::vector<std::pair<std::string, std::string>>{
            {"BM_ParseRecord", "Parse a stored report (protobuf, with its UTF-8 checks)"},
+           {"BM_ParseSearchText", "Parse a stored report's searchable text (v1::RecordSearchText: what the indexer reads)"},
            {"BM_ValidateComplete", "core::ValidateComplete of a parsed report (a received version's checks)"},
            {"BM_CanonicalBytes", "core::CanonicalBytes of a stored report"},
            {"BM_Sha256", "SHA-256 of a stored report's bytes (OpenSSL)"},

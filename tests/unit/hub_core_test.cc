@@ -10,6 +10,7 @@
 #include "node/core/fold.h"
 #include "node/core/hub.h"
 #include "node/core/postings.h"
+#include "node/core/serialize.h"
 
 namespace council::core {
 namespace {
@@ -72,6 +73,71 @@ TEST(Hub, SearchTermsWeighTheWordsOfEachField) {
       {"kl", 2},          {"hdnd", 2},  {"qua", 1 + 1},  {"viec", 1},    {"giai", 1 + 1},
       {"quyet", 1 + 1},   {"kien", 1},  {"nghi", 1},     {"da", 1}};
   EXPECT_EQ(terms, expected);
+}
+
+// The indexer reads stored records as v1::RecordSearchText: every field
+// ForEachSearchWord reads (the template does not compile without it) must
+// carry the Record field's number, so that each yields the same words.
+TEST(Hub, SearchTextOfStoredBytesYieldsTheRecordsWords) {
+  auto words = [](const auto& r) {
+    std::vector<std::string> out;
+    ForEachSearchWord(r, [&](absl::string_view w, uint32_t weight) { out.push_back(absl::StrCat(w, "/", weight)); });
+    return out;
+  };
+  std::vector<v1::Record> records(5);
+  for (size_t i = 0; i < records.size(); ++i) {
+    v1::Record& r = records[i];
+    r.set_id(absl::StrCat("21550:", i + 1));
+    r.set_origin("21550");
+    r.set_seq(i + 1);
+    r.set_hlc(1700000000000ull << 16);
+    r.set_author("Văn phòng");
+    auto* doc = r.mutable_doc();
+    doc->set_number("số01");
+    doc->set_issued_on("2023-09-05");
+    doc->set_issuing_body("cơquan");
+    doc->set_document_type("Báo cáo");
+    doc->set_title("tiêuđề");
+    doc->set_abstract("tríchyếu");
+    doc->set_signer("ngườiký");
+    doc->set_signer_position("Chủ tịch");
+    doc->add_recipients("Thường trực");
+    r.set_text("vănbản");
+    r.set_signature(std::string(64, '\xAB'));
+    r.set_chain_prev(std::string(32, '\x01'));
+  }
+  auto* report = records[0].mutable_report();
+  report->set_period("2023-YTD08");
+  (*report->mutable_metrics())["sessions_held"] = 4;
+  report->add_sections()->set_heading("đềmục1");
+  report->mutable_sections(0)->set_text("nộidung1");
+  report->add_sections()->set_heading("đềmục2");
+  auto* c = records[1].mutable_conclusion();
+  c->set_meeting_kind("giaoban");
+  c->set_meeting_date("2023-09-05");
+  c->set_place("hộitrường");
+  c->set_chair("chủtọa");
+  c->add_attendees("Đại biểu");
+  c->set_assessment("đánhgiá");
+  c->set_limitations("hạnchế");
+  c->add_tasks("nhiệmvụ1");
+  c->add_tasks("nhiệmvụ2");
+  auto* p = records[2].mutable_petition();
+  p->set_field("lĩnhvực");
+  p->set_petitioner("cửtri");
+  p->set_location("thôn");
+  p->set_status(v1::PETITION_STATUS_OPEN);
+  records[3].mutable_directive_update()->set_note("ghichú");
+  records[3].mutable_directive_update()->set_directive_id("51:9");
+  records[4].mutable_unit()->set_name("xãtân");
+  records[4].mutable_unit()->set_public_key(std::string(32, '\x07'));
+  for (const v1::Record& r : records) {
+    v1::RecordSearchText text;
+    ASSERT_TRUE(text.ParseFromString(CanonicalBytes(r)));
+    EXPECT_EQ(text.id(), r.id());
+    EXPECT_EQ(words(text), words(r)) << r.ShortDebugString();
+    EXPECT_GE(words(r).size(), 7u);  // the document's fields and the body's
+  }
 }
 
 TEST(Postings, OneBlockPerWordWithEachVersionHoldingIt) {

@@ -208,6 +208,28 @@ TEST_F(StoreTest, SearchIndexFollowsWritesAmendmentsAndRestarts) {
   EXPECT_EQ(store_->Postings("tran")->count(rec.id()), 1u);
 }
 
+// The indexer reads each chunk of the feed in log order, not feed order:
+// origins interleaved, and an amendment in the same batch as the version it
+// replaces, must index every record once, at its latest version.
+TEST_F(StoreTest, SearchIndexOfInterleavedOriginsKeepsEachRecordsLatestVersion) {
+  auto text = [](const std::string& words, const std::string& origin, uint64_t n, uint64_t seq,
+                 uint32_t version) {
+    v1::Record d = ReportDraft();
+    d.set_text(words);
+    return Complete(d, origin, n, seq, version, (1ull << 40) + seq);
+  };
+  ASSERT_TRUE(Apply({text("Họp chợ phiên", "21553", 1, 1, 1),
+                     text("Đường ven biển", "21550", 1, 1, 1),
+                     text("Cầu tràn qua suối", "21550", 1, 2, 2),  // amends 21550:1
+                     text("Sửa cầu cống", "21553", 2, 2, 1)})
+                  .ok());
+  ASSERT_TRUE(Indexed(*store_));
+  EXPECT_EQ(store_->Postings("bien")->count("21550:1"), 0u);  // the replaced version's word
+  EXPECT_EQ(*store_->Postings("tran"), (std::map<std::string, uint32_t>{{"21550:1", 1}}));
+  EXPECT_EQ(*store_->Postings("cau"), (std::map<std::string, uint32_t>{{"21550:1", 1}, {"21553:2", 1}}));
+  EXPECT_EQ(*store_->Postings("cho"), (std::map<std::string, uint32_t>{{"21553:1", 1}}));
+}
+
 }  // namespace
 }  // namespace council::store::test
 
