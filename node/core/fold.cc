@@ -56,21 +56,23 @@ bool Next(absl::string_view s, size_t* i, uint32_t* cp) {
   return true;
 }
 
-void Append(std::string* out, uint32_t cp) {
+// Writes `cp` as UTF-8, one byte at a time, to `put`.
+template <typename Put>
+void EncodeUtf8(uint32_t cp, Put&& put) {
   if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
+    put(static_cast<char>(cp));
   } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    put(static_cast<char>(0xC0 | (cp >> 6)));
+    put(static_cast<char>(0x80 | (cp & 0x3F)));
   } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    put(static_cast<char>(0xE0 | (cp >> 12)));
+    put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    put(static_cast<char>(0x80 | (cp & 0x3F)));
   } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    put(static_cast<char>(0xF0 | (cp >> 18)));
+    put(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    put(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
 
@@ -119,17 +121,23 @@ std::string FoldText(absl::string_view text) {
   while (i < text.size()) {
     if (!Next(text, &i, &cp)) continue;
     const uint32_t folded = Fold(cp);
-    if (folded != kDropped) Append(&out, folded);
+    if (folded != kDropped) EncodeUtf8(folded, [&](char c) { out.push_back(c); });
   }
   return out;
 }
 
 void ForEachWord(absl::string_view text, absl::FunctionRef<void(absl::string_view)> fn) {
+  // A word's first kMaxWord bytes, the rest of it dropped as it is folded
+  // (the same bytes as cutting the whole word), in a buffer of its own.
   constexpr size_t kMaxWord = 40;
-  std::string word;
+  char word[kMaxWord];
+  size_t len = 0;
   auto flush = [&] {
-    if (!word.empty()) fn(absl::string_view(word).substr(0, kMaxWord));
-    word.clear();
+    if (len > 0) fn(absl::string_view(word, len));
+    len = 0;
+  };
+  auto put = [&](char c) {
+    if (len < kMaxWord) word[len++] = c;
   };
   size_t i = 0;
   uint32_t cp = 0;
@@ -139,9 +147,9 @@ void ForEachWord(absl::string_view text, absl::FunctionRef<void(absl::string_vie
     if (folded == kDropped) continue;
     if (IsSeparator(folded)) {
       flush();
-    } else {
-      Append(&word, folded);
+      continue;
     }
+    EncodeUtf8(folded, put);
   }
   flush();
 }
