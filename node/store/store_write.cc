@@ -225,6 +225,7 @@ std::shared_ptr<Store::Commit> Store::Lead(const std::vector<std::shared_ptr<Wri
     w->result = std::move(r);
     // Staged: its records are in the batch from here on, and two groups are
     // in flight at once (memory under a bulk sync, BENCHMARKS.md).
+    if (w->req.give_back) w->req.give_back(std::move(w->req.versions));
     w->req = WriteRequest{};
   }
   for (const auto& [origin, head] : group.origins) {

@@ -261,10 +261,18 @@ void LinkSession::ApplyLoop() {
 
 std::vector<v1::Record> LinkSession::ReadRecords(v1::Batch& batch, std::vector<std::string>* wire) {
   std::vector<v1::Record> records;
-  records.reserve(batch.records_size());
+  {
+    std::lock_guard<std::mutex> lock(spent_mu_);
+    if (!spent_.empty()) {
+      records = std::move(spent_.back());
+      spent_.pop_back();
+    }
+  }
   wire->reserve(batch.records_size());
+  size_t n = 0;  // records[0, n) parsed and valid
   for (int i = 0; i < batch.records_size(); ++i) {
-    v1::Record r;
+    if (n == records.size()) records.emplace_back();
+    v1::Record& r = records[n];
     if (!r.ParseFromString(batch.records(i))) {
       Refuse("invalid", 1, absl::StrCat("record ", i + 1, " of batch [", batch.first(), ", ",
                                         batch.last(), "] is not a readable record (malformed, or "
@@ -276,9 +284,10 @@ std::vector<v1::Record> LinkSession::ReadRecords(v1::Batch& batch, std::vector<s
       Refuse("invalid", 1, absl::StrCat("record ", r.id(), ": ", valid.message()));
       continue;
     }
-    records.push_back(std::move(r));
+    ++n;
     wire->push_back(std::move(*batch.mutable_records(i)));
   }
+  records.resize(n);
   return records;
 }
 
@@ -289,6 +298,10 @@ store::WriteRequest LinkSession::Request(Received batch, uint64_t inbound_cursor
   req.wall_ms = node_->NowMillis();
   req.versions = std::move(batch.records);
   req.encoded = std::move(batch.encoded);
+  req.give_back = [this](std::vector<v1::Record> records) {
+    std::lock_guard<std::mutex> lock(spent_mu_);
+    if (spent_.size() < kMaxReadAhead) spent_.push_back(std::move(records));
+  };
   return req;
 }
 

@@ -87,7 +87,7 @@ class LinkSession {
   bool Prepare(v1::Batch& batch, int64_t now, Received* out, std::string* error);
   // The batch's records that parse and validate, each with the bytes it
   // was parsed from (taken from `batch`); the others are refused as
-  // "invalid".
+  // "invalid". Parsed into the records of a staged batch where one is spent.
   std::vector<v1::Record> ReadRecords(v1::Batch& batch, std::vector<std::string>* wire);
   // A batch that follows `cursor`, submitted to the store, not yet durable:
   // acknowledged once it is.
@@ -128,6 +128,10 @@ class LinkSession {
   std::string send_error_;  // guarded by mu_
   std::string apply_error_;  // guarded by mu_
   std::deque<Received> received_;  // guarded by mu_
+  // Records of batches the store has staged (WriteRequest::give_back), for
+  // ReadRecords to parse the next batches into.
+  std::mutex spent_mu_;
+  std::vector<std::vector<v1::Record>> spent_;  // guarded by spent_mu_
   bool reading_done_ = false;      // guarded by mu_; the applier drains the queue and ends
   std::condition_variable received_cv_;  // a batch queued or taken, or stop
 };

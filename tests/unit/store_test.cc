@@ -114,6 +114,22 @@ TEST_F(StoreTest, ReapplyingTheSameVersionChangesNothing) {
   EXPECT_EQ(Apply({v})->version_outcomes, std::vector<Outcome>{Outcome::kUnchanged});
 }
 
+// A link takes each batch's records back once they are staged, to parse
+// the next batch into (WriteRequest::give_back).
+TEST_F(StoreTest, StagedVersionsAreGivenBackToTheCaller) {
+  std::vector<std::vector<v1::Record>> given;
+  WriteRequest req;
+  req.wall_ms = kWall;
+  for (uint64_t seq = 1; seq <= 3; ++seq) req.versions.push_back(Complete(ReportDraft(), "21550", seq, seq, 1));
+  req.give_back = [&](std::vector<v1::Record> records) { given.push_back(std::move(records)); };
+  absl::StatusOr<WriteResult> r = store_->Write(std::move(req));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->version_outcomes, std::vector<Outcome>(3, Outcome::kApplied));
+  ASSERT_EQ(given.size(), 1u);
+  EXPECT_EQ(given[0].size(), 3u);
+  EXPECT_EQ(store_->OriginMax("21550"), 3u);
+}
+
 TEST_F(StoreTest, SameVersionTwiceInOneRequestIsAppliedOnce) {
   v1::Record v = Complete(ReportDraft(), "21550", 3, 3, 1);
   absl::StatusOr<WriteResult> r = Apply({v, v});
