@@ -55,9 +55,10 @@ struct WriteRequest {
   std::vector<core::EncodedVersion> encoded;
   // Optional: given `versions` back once they are staged (their contents
   // unspecified), on the staging thread, for the caller to reuse; dropped
-  // there otherwise. A link parses each batch into the records of one it
-  // sent before, so that their memory is freed and reused by the thread that
-  // allocated it: a free from another thread costs several times more.
+  // there otherwise. A link parses each batch it receives into the records
+  // of one it submitted before, so that their memory is freed and reused by
+  // the thread that allocated it: a free from another thread costs several
+  // times more.
   std::function<void(std::vector<v1::Record>)> give_back;
   int64_t wall_ms = 0;  // the caller's clock, for HLC stamps
   // Set for a batch received on a link: the peer, and the position of that

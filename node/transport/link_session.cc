@@ -268,6 +268,7 @@ std::vector<v1::Record> LinkSession::ReadRecords(v1::Batch& batch, std::vector<s
       spent_.pop_back();
     }
   }
+  records.reserve(batch.records_size());
   wire->reserve(batch.records_size());
   size_t n = 0;  // records[0, n) parsed and valid
   for (int i = 0; i < batch.records_size(); ++i) {
@@ -300,6 +301,7 @@ store::WriteRequest LinkSession::Request(Received batch, uint64_t inbound_cursor
   req.encoded = std::move(batch.encoded);
   req.give_back = [this](std::vector<v1::Record> records) {
     std::lock_guard<std::mutex> lock(spent_mu_);
+    // One per batch read ahead is all ReadRecords can use before more come back.
     if (spent_.size() < kMaxReadAhead) spent_.push_back(std::move(records));
   };
   return req;
