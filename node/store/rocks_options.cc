@@ -93,8 +93,10 @@ rocksdb::DBOptions DbOptions() {
   options.env = SizedLogEnv();
   options.IncreaseParallelism(2);
   // Bounded memory (a commune PC is modest; BENCHMARKS.md, peak RSS): past
-  // this much in the memtables of all families, the oldest is flushed.
-  options.db_write_buffer_size = 40 << 20;
+  // this much in the memtables of all families, the oldest is flushed. 40
+  // MiB (log 24) put a receiving hub at 144-150 MB in a 1M bulk sync; 32
+  // (log 16) at 128 MB, no slower.
+  options.db_write_buffer_size = 32 << 20;
   // A family written seldom (the search index while a sync runs) keeps the
   // write-ahead log files of its unflushed rows: past this, RocksDB flushes
   // it, so that the log, and a recovery's replay of it, stay bounded.
@@ -109,9 +111,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(bool log) {
   static const std::shared_ptr<rocksdb::TableFactory> table_factory = TableFactory();
   rocksdb::ColumnFamilyOptions options;
   options.compression = rocksdb::kLZ4Compression;
-  // Each family's two memtables at most: 48 MiB for the log (~1 KB per
+  // Each family's two memtables at most: 32 MiB for the log (~1 KB per
   // record), 16 MiB for the others (small rows).
-  options.write_buffer_size = (log ? 24 : 8) << 20;
+  options.write_buffer_size = (log ? 16 : 8) << 20;
   options.max_write_buffer_number = 2;
   // Level sizes set from the last level up, so that the first level
   // compacted into is not a fixed 256 MiB rewritten whole by each L0

@@ -74,8 +74,11 @@ class LinkSession {
     std::vector<v1::Record> records;  // those that parse and validate
     std::vector<core::EncodedVersion> encoded;  // of each of `records`
   };
-  // Batches read ahead of the one being applied.
-  static constexpr size_t kMaxReadAhead = 2;
+  // Batches read ahead of the one being applied: one more is parsed while
+  // it waits, so the applier never waits on parsing. A second cost the
+  // receiver ~5-17 MiB of peak memory in a bulk sync and no speed
+  // (BENCHMARKS.md, "Where the time goes": bulk sync).
+  static constexpr size_t kMaxReadAhead = 1;
   static_assert(kAckEvery + kMaxReadAhead + 2 <= kMaxInFlight);
   static constexpr const char* kStreamClosed = "stream closed";
 

@@ -27,6 +27,7 @@ using Clock = std::chrono::steady_clock;
 constexpr char kParent[] = "51";
 constexpr char kChild[] = "522";
 constexpr uint64_t kMiB = 1 << 20;
+constexpr uint64_t kRssTarget = 150'000'000;  // issue #6: 150 MB
 constexpr int kCatchUpRounds = 3;
 constexpr size_t kLinkBatch = transport::LinkSession::kMaxBatchRecords;
 
@@ -99,7 +100,10 @@ NodesCpu CpuOf(BenchCluster& cluster) {
   return {CpuSeconds(cluster.pid(kParent)), CpuSeconds(cluster.pid(kChild))};
 }
 
-std::string Mb(uint64_t bytes) { return absl::StrFormat("%.0f MB", bytes / double(kMiB)); }
+// Both units: /proc reports KiB, the issue's target is in MB (10^6 bytes).
+std::string Mb(uint64_t bytes) {
+  return absl::StrFormat("%.0f MB (%.0f MiB)", bytes / 1e6, bytes / double(kMiB));
+}
 
 }  // namespace
 
@@ -268,9 +272,9 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   const uint64_t rss_parent = PeakRssBytes(cluster.pid(kParent));
   const uint64_t rss_child = PeakRssBytes(cluster.pid(kChild));
   results->figures.push_back({"Peak RSS of the province (receiving) during the bulk sync and its indexing",
-                              "≤ 150 MB", Mb(rss_parent), "—", rss_parent <= 150 * kMiB});
+                              "≤ 150 MB", Mb(rss_parent), "—", rss_parent <= kRssTarget});
   results->figures.push_back({"Peak RSS of the district (sending) during the bulk sync",
-                              "≤ 150 MB", Mb(rss_child), "—", rss_child <= 150 * kMiB});
+                              "≤ 150 MB", Mb(rss_child), "—", rss_child <= kRssTarget});
   ASSIGN_OR_RETURN(std::string child_metrics, cluster.Metrics(kChild));
   ASSIGN_OR_RETURN(std::string parent_metrics, cluster.Metrics(kParent));
   ASSIGN_OR_RETURN(double sent, MetricValue(child_metrics, absl::StrCat(
