@@ -94,8 +94,9 @@ rocksdb::DBOptions DbOptions() {
   options.IncreaseParallelism(2);
   // Bounded memory (a commune PC is modest; BENCHMARKS.md, peak RSS): past
   // this much in the memtables of all families, the oldest is flushed. 40
-  // MiB (log 24) put a receiving hub at 144-150 MB in a 1M bulk sync; 32
-  // (log 16) at 128 MB, no slower.
+  // MiB (log 24) put a receiving hub at 139-150 MB in a 1M bulk sync (one
+  // link batch read ahead); 32 (log 16) at 128-136 MB, and no slower in
+  // two interleaved pairs.
   options.db_write_buffer_size = 32 << 20;
   // A family written seldom (the search index while a sync runs) keeps the
   // write-ahead log files of its unflushed rows: past this, RocksDB flushes
