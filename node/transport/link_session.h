@@ -76,8 +76,8 @@ class LinkSession {
   };
   // Batches read ahead of the one being applied: one more is parsed while
   // it waits, so the applier never waits on parsing. A second cost the
-  // receiver ~5-17 MiB of peak memory in a bulk sync and no speed
-  // (BENCHMARKS.md, "Where the time goes": bulk sync).
+  // receiver ~5-17 MiB of peak memory in a bulk sync and gained no speed
+  // (BENCHMARKS.md, "Memory").
   static constexpr size_t kMaxReadAhead = 1;
   static_assert(kAckEvery + kMaxReadAhead + 2 <= kMaxInFlight);
   static constexpr const char* kStreamClosed = "stream closed";
