@@ -3,13 +3,20 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "node/core/serialize.h"
+#include "node/store/keys.h"
+#include "council/v1/store.pb.h"
 #include "node/store/rocks_db.h"
 #include "tests/bench/bench_records.h"
 
@@ -36,8 +43,15 @@ absl::Status RawDb::Write(const std::vector<std::pair<std::string, std::string>>
   return absl::OkStatus();
 }
 
-absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count, size_t batch,
-                                          bool sync, const std::string& origin) {
+namespace {
+
+// Appends the rows of the records from `*next` on to `rows` (at most
+// `batch`), advancing `*next`; the records are 1..count.
+using RowSource = std::function<void(uint64_t* next, uint64_t count, size_t batch,
+                                     std::vector<std::pair<std::string, std::string>>* rows)>;
+
+absl::StatusOr<RawIngestResult> Ingest(const std::string& dir, uint64_t count, size_t batch,
+                                       bool sync, const RowSource& source) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) {
     return absl::FailedPreconditionError(absl::StrCat(dir, " exists; the ingest needs a fresh one"));
@@ -49,27 +63,106 @@ absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count
     absl::StatusOr<std::unique_ptr<RawDb>> db = RawDb::Open(dir);
     if (!db.ok()) return db.status();
     std::vector<std::pair<std::string, std::string>> rows;
-    rows.reserve(batch);
     std::chrono::steady_clock::duration in_write{};
-    for (uint64_t seq = 1; seq <= count;) {
+    for (uint64_t next = 1; next <= count;) {
       const double encode_start = ThreadCpuSeconds();
       rows.clear();
-      for (; seq <= count && rows.size() < batch; ++seq) {
-        rows.emplace_back(LogKey(origin, seq), core::CanonicalBytes(StoredReport(origin, seq)));
-        result.value_bytes += rows.back().second.size();
-      }
+      const uint64_t first = next;
+      source(&next, count, batch, &rows);
+      for (const auto& row : rows) result.value_bytes += row.second.size();
       encoding += ThreadCpuSeconds() - encode_start;
       auto start = std::chrono::steady_clock::now();
       absl::Status s = (*db)->Write(rows, sync);
       in_write += std::chrono::steady_clock::now() - start;
       if (!s.ok()) return s;
-      result.records += rows.size();
+      result.records += next - first;
+      result.rows += rows.size();
     }
     result.write_seconds = std::chrono::duration<double>(in_write).count();
+    if (absl::Status settled = (*db)->Settle(); !settled.ok()) return settled;
     result.cpu_seconds = ProcessCpuSeconds() - cpu - encoding;
   }
   result.disk_bytes = DirectoryBytes(dir);
   return result;
+}
+
+std::string Be64(uint64_t v) {
+  std::string s;
+  store::keys::PutBe64(&s, v);
+  return s;
+}
+
+}  // namespace
+
+absl::Status RawDb::Settle() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  for (char table : {store::keys::kLog, store::keys::kCount, store::keys::kPosting}) {
+    families.push_back(db_->Handle(table));
+  }
+  rocksdb::Status s = db_->raw()->Flush(flush, families);
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb flush: ", s.ToString()));
+  // Bounded: a compaction of this much data takes seconds, not minutes.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (db_->IntProperty("rocksdb.compaction-pending") > 0 ||
+         db_->IntProperty("rocksdb.num-running-compactions") > 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return absl::DeadlineExceededError("rocksdb compactions still running after 5 min");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count, size_t batch,
+                                          bool sync, const std::string& origin) {
+  return Ingest(dir, count, batch, sync, [&](uint64_t* next, uint64_t count, size_t batch, auto* rows) {
+    for (; *next <= count && rows->size() < batch; ++*next) {
+      rows->emplace_back(LogKey(origin, *next), core::CanonicalBytes(StoredReport(origin, *next)));
+    }
+  });
+}
+
+absl::StatusOr<RawIngestResult> HubRowsIngest(const std::string& dir, uint64_t count,
+                                              size_t batch, size_t origins) {
+  namespace keys = store::keys;
+  const std::vector<std::string>& communes = BenchCommunes();
+  origins = std::clamp<size_t>(origins, 1, communes.size());
+  std::vector<uint64_t> next_seq(origins, 1);
+  uint64_t feed = 0, cursor = 0;
+  return Ingest(dir, count, batch, /*sync=*/true,
+                [&](uint64_t* next, uint64_t count, size_t batch, auto* rows) {
+    std::map<std::pair<std::string, std::string>, v1::ReportTally> tallies;  // (period, origin)
+    std::set<size_t> in_batch_origins;
+    for (size_t in_batch = 0; *next <= count && in_batch < batch; ++*next, ++in_batch) {
+      const size_t c = (*next - 1) % origins;
+      const std::string& origin = communes[c];
+      const uint64_t seq = next_seq[c]++;
+      in_batch_origins.insert(c);
+      const v1::Record rec = StoredReport(origin, seq);
+      const std::string& period = rec.report().period();
+      rows->emplace_back(keys::Log(origin, seq), core::CanonicalBytes(rec));
+      rows->emplace_back(keys::Current(origin, seq), Be64(seq));
+      rows->emplace_back(keys::ByKind("report", origin, seq), "");
+      rows->emplace_back(keys::ByUnit(origin, "report", seq), "");
+      rows->emplace_back(keys::ByPeriod(period, origin, seq), "");
+      rows->emplace_back(keys::Feed(++feed), keys::LogRef(origin, seq));
+      v1::ReportTally& tally = tallies[{period, origin}];
+      tally.set_reports(tally.reports() + 1);
+      for (const auto& [name, value] : rec.report().metrics()) (*tally.mutable_metrics())[name] += value;
+      ++cursor;
+    }
+    for (size_t c : in_batch_origins) {
+      rows->emplace_back(keys::OriginMax(communes[c]),
+                         Be64(next_seq[c] - 1) + std::string(32, static_cast<char>(c)));
+    }
+    for (const auto& [at, tally] : tallies) {
+      rows->emplace_back(keys::Tally(at.first, at.second), core::CanonicalBytes(tally));
+    }
+    rows->emplace_back(keys::PeerKey(keys::kInbound, "522"), Be64(cursor));
+    rows->emplace_back(keys::Count("report"), Be64(cursor));
+  });
 }
 
 double ProcessCpuSeconds() {

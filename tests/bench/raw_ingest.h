@@ -31,6 +31,10 @@ class RawDb {
 
   // Commits `rows` as one WriteBatch; `sync` fsyncs the WAL first.
   absl::Status Write(const std::vector<std::pair<std::string, std::string>>& rows, bool sync);
+  // Flushes every family and waits (at most 5 min) until no compaction is
+  // running or due: what the writes cost the disk's background work is then
+  // all spent.
+  absl::Status Settle();
 
  private:
   explicit RawDb(std::unique_ptr<store::RocksDb> db);
@@ -39,11 +43,12 @@ class RawDb {
 
 struct RawIngestResult {
   uint64_t records = 0;
-  uint64_t value_bytes = 0;  // serialized records written
+  uint64_t rows = 0;         // keys written
+  uint64_t value_bytes = 0;  // values written
   double write_seconds = 0;  // time inside RocksDB Write calls only
-  // CPU of this process from opening the database to the last write's
-  // return (all threads: RocksDB's flush and compaction too), less
-  // encoding the records
+  // CPU of this process from opening the database until the last write
+  // is flushed and compacted (RawDb::Settle; all threads), less encoding
+  // the records
   double cpu_seconds = 0;
   uint64_t disk_bytes = 0;   // the directory's files after closing
   double records_per_second() const { return write_seconds > 0 ? records / write_seconds : 0; }
@@ -55,6 +60,18 @@ struct RawIngestResult {
 // if `sync`. Serialization happens outside the timed Write calls.
 absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count, size_t batch,
                                           bool sync, const std::string& origin = "522");
+
+// RocksDB alone writing the rows that a province's store writes when it
+// applies `count` reports relayed by a district from `origins` of its
+// communes (1 to 6, interleaved record by record as the store ceiling's),
+// in synced batches of `batch` — per report its log entry, current pointer,
+// kind, unit and period index entries and change-feed entry; per batch each
+// origin's head, the report tallies, the inbound cursor and the count
+// (LAYOUT.md) — with none of the store's code: no staging, apply rules or
+// search index. What the store's rows cost on this disk, whatever code
+// computes them.
+absl::StatusOr<RawIngestResult> HubRowsIngest(const std::string& dir, uint64_t count,
+                                              size_t batch, size_t origins);
 
 // CPU time used so far, user and system: by this process (all its threads),
 // and by the calling thread.

@@ -34,6 +34,7 @@ struct Ceiling {
   double value_bytes_per_record = 0;
   double cpu_us_per_record = 0;  // all threads: the write, flush and compaction
   double transport_cpu_us_per_record = 0;  // the transport ceiling's, both ends
+  double rows_cpu_us_per_record = 0;  // RocksDB writing the province store's rows alone
 };
 
 // Raw ingest of `config.records` stored-size records (synced batches of
