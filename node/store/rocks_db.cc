@@ -9,7 +9,8 @@
 namespace council::store {
 namespace {
 
-const char* const kFamilyNames[RocksDb::kFamilies] = {"default", "log", "search"};
+const char* const kFamilyNames[RocksDb::kFamilies] = {
+    "default", "log", "search", "current", "by_kind", "by_unit", "by_period", "feed", "outbox"};
 constexpr size_t kMoveBatchBytes = 4 << 20;
 
 // Copies the rows of `table` from the default family into `to`, in synced
@@ -48,6 +49,18 @@ RocksDb::Family RocksDb::FamilyOf(char table) {
     case keys::kPosting:
     case keys::kIndexed:
       return kSearchFamily;
+    case keys::kCurrent:
+      return kCurrentFamily;
+    case keys::kByKind:
+      return kByKindFamily;
+    case keys::kByUnit:
+      return kByUnitFamily;
+    case keys::kByPeriod:
+      return kByPeriodFamily;
+    case keys::kFeed:
+      return kFeedFamily;
+    case keys::kOutbox:
+      return kOutboxFamily;
     default:
       return kMain;
   }
@@ -67,7 +80,8 @@ rocksdb::Status RocksDb::Open(const std::string& dir, std::unique_ptr<RocksDb>* 
   db->db_.reset(raw);
   for (int f = 0; f < kFamilies; ++f) db->handles_[f] = handles[f];
   uint64_t count = 0;
-  for (char table : {keys::kLog, keys::kPosting, keys::kIndexed}) {
+  for (char table : {keys::kLog, keys::kPosting, keys::kIndexed, keys::kCurrent, keys::kByKind,
+                     keys::kByUnit, keys::kByPeriod, keys::kFeed, keys::kOutbox}) {
     s = MoveTable(raw, table, db->Handle(table), &count);
     if (!s.ok()) return s;
   }

@@ -17,7 +17,21 @@ namespace council::store {
 
 class RocksDb {
  public:
-  enum Family { kMain = 0, kLogFamily = 1, kSearchFamily = 2, kFamilies = 3 };
+  // The log, the search index, and each table that grows by a row per
+  // record under keys that grow as records arrive (LAYOUT.md, "Column
+  // families"); every other table in kMain.
+  enum Family {
+    kMain = 0,
+    kLogFamily,
+    kSearchFamily,
+    kCurrentFamily,
+    kByKindFamily,
+    kByUnitFamily,
+    kByPeriodFamily,
+    kFeedFamily,
+    kOutboxFamily,
+    kFamilies
+  };
 
   // Opens the database in `dir`, creating it and any missing family. Rows
   // that a store written before a table had its own family still holds in

@@ -83,10 +83,13 @@ absl::Status Store::LoadState() {
   it->Seek(keys::IndexCursor());
   if (it->Valid() && it->key() == keys::IndexCursor()) index_cursor_ = keys::GetBe64(View(it->value()));
   feed_head_ = index_cursor_;
+  it = db_->NewIterator(keys::kFeed);
   it->SeekForPrev(keys::Feed(UINT64_MAX));
   if (it->Valid() && it->key().starts_with(std::string(1, keys::kFeed))) {
     feed_head_ = std::max(feed_head_, keys::GetBe64(View(it->key()).substr(1)));
   }
+  RETURN_IF_ERROR(FromRocks(it->status(), "reading the change feed"));
+  it = db_->NewIterator(keys::kByKind);
   std::string unit_prefix = keys::Prefix(keys::kByKind, {"unit"});
   std::vector<std::string> unit_ids;
   for (it->Seek(unit_prefix); it->Valid() && it->key().starts_with(unit_prefix); it->Next()) {
