@@ -41,8 +41,8 @@ void ToOneFamily(const std::string& dir, bool keep_families) {
   }
   ASSERT_GT(batch.Count(), 0u);
   ASSERT_TRUE(db->Write(rocksdb::WriteOptions(), &batch).ok());
-  for (size_t f = 1; f < handles.size(); ++f) {
-    if (!keep_families) ASSERT_TRUE(db->DropColumnFamily(handles[f]).ok());
+  for (size_t f = 1; f < handles.size() && !keep_families; ++f) {
+    ASSERT_TRUE(db->DropColumnFamily(handles[f]).ok());
   }
   for (rocksdb::ColumnFamilyHandle* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
   ASSERT_TRUE(db->Close().ok());
