@@ -1,5 +1,6 @@
 #include "node/store/rocks_db.h"
 
+#include <array>
 #include <utility>
 #include <vector>
 
@@ -43,27 +44,14 @@ rocksdb::Status MoveTable(rocksdb::DB* db, char table, rocksdb::ColumnFamilyHand
 }  // namespace
 
 RocksDb::Family RocksDb::FamilyOf(char table) {
-  switch (table) {
-    case keys::kLog:
-      return kLogFamily;
-    case keys::kPosting:
-    case keys::kIndexed:
-      return kSearchFamily;
-    case keys::kCurrent:
-      return kCurrentFamily;
-    case keys::kByKind:
-      return kByKindFamily;
-    case keys::kByUnit:
-      return kByUnitFamily;
-    case keys::kByPeriod:
-      return kByPeriodFamily;
-    case keys::kFeed:
-      return kFeedFamily;
-    case keys::kOutbox:
-      return kOutboxFamily;
-    default:
-      return kMain;
-  }
+  // Every key written picks its family here: a lookup, not a search.
+  static constexpr std::array<Family, 256> kByTable = [] {
+    std::array<Family, 256> by_table{};
+    by_table.fill(kMain);
+    for (const TableFamily& t : kOutsideMain) by_table[static_cast<unsigned char>(t.table)] = t.family;
+    return by_table;
+  }();
+  return kByTable[static_cast<unsigned char>(table)];
 }
 
 rocksdb::Status RocksDb::Open(const std::string& dir, std::unique_ptr<RocksDb>* out,
@@ -80,9 +68,8 @@ rocksdb::Status RocksDb::Open(const std::string& dir, std::unique_ptr<RocksDb>* 
   db->db_.reset(raw);
   for (int f = 0; f < kFamilies; ++f) db->handles_[f] = handles[f];
   uint64_t count = 0;
-  for (char table : {keys::kLog, keys::kPosting, keys::kIndexed, keys::kCurrent, keys::kByKind,
-                     keys::kByUnit, keys::kByPeriod, keys::kFeed, keys::kOutbox}) {
-    s = MoveTable(raw, table, db->Handle(table), &count);
+  for (const TableFamily& t : kOutsideMain) {
+    s = MoveTable(raw, t.table, db->handles_[t.family], &count);
     if (!s.ok()) return s;
   }
   if (moved != nullptr) *moved = count;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "node/store/keys.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -42,6 +43,19 @@ class RocksDb {
   ~RocksDb();
   RocksDb(const RocksDb&) = delete;
   RocksDb& operator=(const RocksDb&) = delete;
+
+  // Every table kept outside kMain, with its family: the one place that
+  // says where a table lives (FamilyOf, and the move at Open, read it).
+  struct TableFamily {
+    char table;
+    Family family;
+  };
+  static constexpr TableFamily kOutsideMain[] = {
+      {keys::kLog, kLogFamily},         {keys::kPosting, kSearchFamily},
+      {keys::kIndexed, kSearchFamily},  {keys::kCurrent, kCurrentFamily},
+      {keys::kByKind, kByKindFamily},   {keys::kByUnit, kByUnitFamily},
+      {keys::kByPeriod, kByPeriodFamily}, {keys::kFeed, kFeedFamily},
+      {keys::kOutbox, kOutboxFamily}};
 
   // The family that holds `table` (a key's first byte).
   static Family FamilyOf(char table);

@@ -13,11 +13,6 @@
 namespace council::store::test {
 namespace {
 
-// The tables that have a family of their own (rocks_db.h).
-const std::vector<char> kMovedTables = {keys::kLog,     keys::kPosting,  keys::kIndexed,
-                                        keys::kCurrent, keys::kByKind,   keys::kByUnit,
-                                        keys::kByPeriod, keys::kFeed,    keys::kOutbox};
-
 // Rewrites the closed store in `dir` into the layout of one family: every
 // row of the other families copied into the default family; those families
 // dropped unless `keep_families` (a move a crash cut short, rows in both).
@@ -110,7 +105,9 @@ TEST_P(StoreFamiliesTest, AStoreOfOneFamilyOpensWithEverythingMoved) {
   EXPECT_EQ(Create(ReportDraft()).id(), "522:5");
 
   store_.reset();
-  for (char table : kMovedTables) EXPECT_EQ(RowsInDefaultFamily(db_dir, table), 0u) << table;
+  for (const RocksDb::TableFamily& t : RocksDb::kOutsideMain) {
+    EXPECT_EQ(RowsInDefaultFamily(db_dir, t.table), 0u) << t.table;
+  }
   Reopen();
   EXPECT_EQ(store_->RowsMovedAtOpen(), 0u);  // moved once
   EXPECT_EQ(store_->Get("522:5").status().code(), absl::StatusCode::kOk);
