@@ -80,31 +80,40 @@ std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitT
   return ProveByChain(batch, encoded, tree, &verifier);
 }
 
-std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
-                               std::vector<EncodedVersion>& encoded, const UnitTree& tree,
-                               const KeyVerifier* verifier) {
-  const size_t n = batch.size();
-  std::vector<bool> proven(n, false);
-  const std::vector<std::optional<size_t>> next = ChainLinks(batch, encoded);
-  // Walk back from each run's last version; a run is proven or not as a whole.
-  for (size_t k = n; verifier != nullptr && k-- > 0;) {
-    const v1::Record& rec = batch[k];
-    if (IsOwnUnit(rec)) continue;
-    if (next[k]) {
-      proven[k] = proven[*next[k]];
-      continue;
+ChainProof::ChainProof(const std::vector<v1::Record>& batch, std::vector<EncodedVersion>& encoded,
+                       const KeyVerifier* verifier)
+    : batch_(batch), encoded_(encoded), verifier_(verifier), next_(ChainLinks(batch, encoded)),
+      run_end_(batch.size()), verdict_(batch.size()) {
+  for (size_t k = batch.size(); k-- > 0;) run_end_[k] = next_[k] ? run_end_[*next_[k]] : k;
+}
+
+bool ChainProof::Proven(size_t i, const UnitTree& tree) {
+  bool proven = false;
+  const v1::Record& rec = batch_[i];
+  if (verifier_ != nullptr && !IsOwnUnit(rec)) {
+    std::optional<bool>& verdict = verdict_[run_end_[i]];
+    if (!verdict) {
+      const v1::Record& last = batch_[run_end_[i]];
+      std::string key = tree.KeyOf(last.origin());
+      verdict = !key.empty() && !last.signature().empty() &&
+                verifier_->Verify(key, SigningBytes(last), last.signature());
     }
-    std::string key = tree.KeyOf(rec.origin());
-    proven[k] = !key.empty() && !rec.signature().empty() &&
-                verifier->Verify(key, SigningBytes(rec), rec.signature());
+    proven = *verdict;
   }
   // Received bytes vouched for by nothing but a chain that failed: they
   // may not be the origin's encoding (a relay could re-encode a version and
   // forge its successor to match), and a version stored in them would make
   // the origin's next genuine version look like a fork.
-  for (size_t k = 0; k < n; ++k) {
-    if (encoded[k].as_received && !(proven[k] && next[k])) encoded[k] = EncodeVersion(batch[k]);
-  }
+  if (encoded_[i].as_received && !(proven && next_[i])) encoded_[i] = EncodeVersion(rec);
+  return proven;
+}
+
+std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
+                               std::vector<EncodedVersion>& encoded, const UnitTree& tree,
+                               const KeyVerifier* verifier) {
+  ChainProof proof(batch, encoded, verifier);
+  std::vector<bool> proven(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) proven[i] = proof.Proven(i, tree);
   return proven;
 }
 

@@ -90,6 +90,32 @@ std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch,
 std::vector<bool> ProveByChain(const std::vector<v1::Record>& batch, const UnitTree& tree,
                                const KeyVerifier& verifier);
 
+// ProveByChain one version at a time, as a batch is applied: a run's
+// signature is checked when its first version is asked about, against the
+// tree as it is then. So a run that follows its origin's own unit record in
+// the same batch (a child's first sync, a relay of a new commune) is checked
+// with the key that record binds once it is staged, where checking it
+// before the batch would find no key, prove nothing, and leave every
+// version of the run to its own signature check.
+class ChainProof {
+ public:
+  // `batch`, `encoded` (as for ProveByChain) and `verifier` (null proves
+  // nothing) must outlive this.
+  ChainProof(const std::vector<v1::Record>& batch, std::vector<EncodedVersion>& encoded,
+             const KeyVerifier* verifier);
+  // Whether batch[i] is proven; `tree` is the node's as batch[i] is
+  // applied. Afterwards encoded[i] is what may be stored (as ProveByChain).
+  bool Proven(size_t i, const UnitTree& tree);
+
+ private:
+  const std::vector<v1::Record>& batch_;
+  std::vector<EncodedVersion>& encoded_;
+  const KeyVerifier* verifier_;
+  std::vector<std::optional<size_t>> next_;  // the version that chains to each
+  std::vector<size_t> run_end_;              // the last version of each one's run
+  std::vector<std::optional<bool>> verdict_;  // by run end, once checked
+};
+
 // Prefix of CheckFork's reasons; a link counts them as "fork".
 inline constexpr absl::string_view kFork = "fork: ";
 

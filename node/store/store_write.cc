@@ -104,12 +104,13 @@ absl::StatusOr<WriteResult> Store::Stage(WriteRequest& req, Group& g) {
   std::vector<core::EncodedVersion> encoded = req.encoded.size() == req.versions.size()
                                                   ? std::move(req.encoded)
                                                   : core::EncodeVersions(req.versions);
-  std::vector<bool> proven = core::ProveByChain(req.versions, encoded, target.Tree(), verifier_);
+  core::ChainProof proof(req.versions, encoded, verifier_);
   for (size_t i = 0; i < req.versions.size(); ++i) {
     const v1::Record& rec = req.versions[i];
     std::string why;
+    const bool proven = proof.Proven(i, target.Tree());
     ASSIGN_OR_RETURN(core::ApplyDecision d,
-                     core::ApplyVersion(target, rec, req.from, ctx, &why, proven[i], &encoded[i]));
+                     core::ApplyVersion(target, rec, req.from, ctx, &why, proven, &encoded[i]));
     switch (d) {
       case core::ApplyDecision::kApply:
         result.version_outcomes.push_back(Outcome::kApplied);

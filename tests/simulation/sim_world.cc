@@ -135,11 +135,13 @@ void World::Deliver(const Msg& m, const Faults& f, bool on) {
       return;
     case core::BatchCheck::kApply: {
       core::ApplyContext ctx = n.Context(now_ * 1000);
-      std::vector<bool> proven = core::ProveByChain(m.records, n.Tree(), *ctx.verifier);
+      std::vector<core::EncodedVersion> encoded = core::EncodeVersions(m.records);
+      core::ChainProof proof(m.records, encoded, ctx.verifier);  // as the store applies a batch
       for (size_t i = 0; i < m.records.size(); ++i) {
         std::string why;
+        const bool proven = proof.Proven(i, n.Tree());
         absl::StatusOr<core::ApplyDecision> d =
-            core::ApplyVersion(n, m.records[i], m.from, ctx, &why, proven[i]);
+            core::ApplyVersion(n, m.records[i], m.from, ctx, &why, proven, &encoded[i]);
         if (d.ok() && *d == core::ApplyDecision::kRejected) ++n.refused()[core::RefusalReason(why)];
       }
       cursor = m.b;

@@ -255,6 +255,32 @@ TEST_F(ChainTest, WithoutAVerifierNothingIsProvenAndEverythingEncoded) {
   }
 }
 
+TEST_F(ChainTest, ARunAfterItsOriginsUnitRecordInTheSameBatchCostsOneCheck) {
+  // A commune's first sync: its unit record, which binds the key the
+  // district does not know yet, then its reports, all in one batch.
+  SimNode newcomer{"21580", "522", v1::LEVEL_COMMUNE};
+  ASSERT_TRUE(Write(newcomer, OwnUnitDraft("21580", "522", v1::LEVEL_COMMUNE)).ok());
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(Write(newcomer, ReportDraft()).ok());
+  const std::vector<v1::Record>& batch = newcomer.outbox("522");
+  ASSERT_EQ(batch.size(), 31u);
+  ASSERT_TRUE(district_.Tree().KeyOf("21580").empty());
+
+  std::vector<EncodedVersion> encoded = EncodeReceived(batch, Wire(batch));
+  ChainProof proof(batch, encoded, &verifier_);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const bool proven = proof.Proven(i, district_.Tree());
+    EXPECT_EQ(proven, i > 0) << i;  // the unit record is checked alone
+    EXPECT_EQ(encoded[i].bytes, CanonicalBytes(batch[i])) << i;
+    why_.clear();
+    absl::StatusOr<ApplyDecision> d = ApplyVersion(district_, batch[i], "21580",
+                                                   district_.Context(2000), &why_, proven, &encoded[i]);
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ(*d, ApplyDecision::kApply) << i << ": " << why_;
+  }
+  EXPECT_EQ(verifier_.calls.load(), 1);  // the reports' run, once the key is known
+  EXPECT_EQ(district_.records().size(), 2u + 1u + 30u);
+}
+
 TEST_F(ChainTest, MalformedChainLinkIsInvalid) {
   v1::Record rec = Reports(1)[0];
   ASSERT_TRUE(ValidateComplete(rec).ok());
