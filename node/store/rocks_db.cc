@@ -58,7 +58,8 @@ rocksdb::Status RocksDb::Open(const std::string& dir, std::unique_ptr<RocksDb>* 
                               uint64_t* moved) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int f = 0; f < kFamilies; ++f) {
-    families.emplace_back(kFamilyNames[f], FamilyOptions(f == kLogFamily));
+    families.emplace_back(kFamilyNames[f],
+                          FamilyOptions(f == kLogFamily, f == kMain || f == kOutboxFamily));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

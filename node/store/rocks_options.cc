@@ -108,7 +108,7 @@ rocksdb::DBOptions DbOptions() {
   return options;
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions(bool log) {
+rocksdb::ColumnFamilyOptions FamilyOptions(bool log, bool short_level0) {
   static const std::shared_ptr<rocksdb::TableFactory> table_factory = TableFactory();
   rocksdb::ColumnFamilyOptions options;
   options.compression = rocksdb::kLZ4Compression;
@@ -116,6 +116,14 @@ rocksdb::ColumnFamilyOptions FamilyOptions(bool log) {
   // record), 16 MiB for the others (small rows).
   options.write_buffer_size = (log ? 16 : 8) << 20;
   options.max_write_buffer_number = 2;
+  // A hub's rows arrive interleaved across its origins, so each flushed
+  // file spans every origin's range and an L0 compaction rewrites most of
+  // the level below: letting eight files gather (RocksDB's default is four)
+  // halves those rewrites (BENCHMARKS.md, "The store's rows": six origins'
+  // rows 23-25 vs 30-39 us/record, the store ceiling 39-42 vs 46-47). A
+  // read seeks into every L0 file, so a family that each sent batch seeks
+  // into keeps the default.
+  if (!short_level0) options.level0_file_num_compaction_trigger = 8;
   // Level sizes set from the last level up, so that the first level
   // compacted into is not a fixed 256 MiB rewritten whole by each L0
   // compaction (bulk sync of 1M records: hub CPU 44 -> 40 us/record).

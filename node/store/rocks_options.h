@@ -10,8 +10,11 @@ namespace council::store {
 
 // Options for opening (or creating) a store's database (RocksDb::Open).
 rocksdb::DBOptions DbOptions();
-// Options of one column family: `log` for the log's (LAYOUT.md).
-rocksdb::ColumnFamilyOptions FamilyOptions(bool log);
+// Options of one column family: `log` for the log's (LAYOUT.md);
+// `short_level0` for a family a link seeks into for every batch it sends
+// (the outbox), or whose few rows are rewritten in place (the main family):
+// compacted once four files gather at level 0, not eight.
+rocksdb::ColumnFamilyOptions FamilyOptions(bool log, bool short_level0);
 
 }  // namespace council::store
 
