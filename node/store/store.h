@@ -221,6 +221,10 @@ class Store {
   bool WaitIndexed(std::chrono::steady_clock::time_point deadline);
   // Versions applied and not yet in the search index.
   uint64_t IndexLag() const;
+  // How long the indexer waits after the last group of at least
+  // kStreamGroup versions before it indexes again (a search does not wait
+  // for it); kStreamQuiet unless set.
+  void SetIndexStreamQuiet(std::chrono::milliseconds quiet);
 
   // --- Replication state (see core/link.h) ---
   // Reads `peer`'s outbox from position `from` on, up to `max_records` and
@@ -303,6 +307,14 @@ class Store {
   // batch and a commit need not wake it (store_index.cc).
   bool indexer_idle_ ABSL_GUARDED_BY(mu_) = false;
   static constexpr size_t kIndexBatch = 2048;  // more records per block: fewer, longer posting rows
+  // While groups of at least kStreamGroup versions commit (a link applying
+  // a backlog, an import), the indexer starts no batch until the stream has
+  // been quiet for kStreamQuiet, unless a search waits: it took a fifth of
+  // a receiving hub's CPU even at a lower priority (BENCHMARKS.md).
+  static constexpr uint64_t kStreamGroup = 256;
+  static constexpr std::chrono::milliseconds kStreamQuiet{250};
+  std::chrono::milliseconds stream_quiet_ ABSL_GUARDED_BY(mu_) = kStreamQuiet;
+  std::chrono::steady_clock::time_point streaming_until_ ABSL_GUARDED_BY(mu_);
   // A batch is ready or the idle indexer has an entry, a search waits, the
   // cursor moved, or stop.
   std::condition_variable index_cv_;

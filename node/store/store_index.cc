@@ -131,8 +131,9 @@ absl::StatusOr<std::map<std::string, uint32_t>> Store::Postings(const std::strin
 void Store::IndexLoop() {
   pthread_setname_np(pthread_self(), "index");  // seen in top -H, perf
   // Replication first, derived views after: the indexer yields the CPU to
-  // applying and relaying records, and catches up when they idle (search
-  // waits for it). Best effort: a failure leaves the default priority.
+  // applying and relaying records, waits out a stream of large groups
+  // (Store::kStreamGroup), and catches up when they idle (search waits for
+  // it). Best effort: a failure leaves the default priority.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kIndexerNice);
   while (true) {
     {
@@ -146,6 +147,11 @@ void Store::IndexLoop() {
       index_cv_.wait_for(lock, kIndexLinger, [this] {
         return stop_indexer_ || index_waiters_ > 0 || feed_head_ - index_cursor_ >= kIndexBatch;
       });
+      // Bounded: each wait ends by kStreamQuiet after the last large group.
+      while (!stop_indexer_ && index_waiters_ == 0 &&
+             std::chrono::steady_clock::now() < streaming_until_) {
+        index_cv_.wait_until(lock, streaming_until_, [this] { return stop_indexer_ || index_waiters_ > 0; });
+      }
       if (stop_indexer_) return;
     }
     absl::StatusOr<size_t> done = IndexSome(kIndexBatch);
@@ -155,6 +161,11 @@ void Store::IndexLoop() {
       index_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_indexer_; });
     }
   }
+}
+
+void Store::SetIndexStreamQuiet(std::chrono::milliseconds quiet) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stream_quiet_ = quiet;
 }
 
 uint64_t Store::IndexLag() const {

@@ -279,6 +279,9 @@ void Store::Publish(const Commit& commit, const absl::Status& written) {
   for (const auto& [peer, c] : group.inbound) inbound_[peer] = c;
   if (group.tree) tree_ = std::make_shared<const core::UnitTree>(*group.tree);
   if (group.feed_head != 0) {
+    if (group.feed_head - feed_head_ >= kStreamGroup) {
+      streaming_until_ = std::chrono::steady_clock::now() + stream_quiet_;
+    }
     feed_head_ = group.feed_head;
     if (indexer_idle_ || feed_head_ - index_cursor_ >= kIndexBatch) index_cv_.notify_all();
   }

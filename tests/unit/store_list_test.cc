@@ -1,4 +1,6 @@
 // Listing and counting records: by kind, unit and period, paging, reopen.
+#include <thread>
+
 #include "store_fixture.h"
 
 namespace council::store::test {
@@ -177,6 +179,17 @@ TEST_F(StoreTest, IndexLagCountsVersionsTheSearchIndexHasNotCovered) {
   for (int i = 0; i < 3; ++i) Create(ReportDraft());
   EXPECT_LE(store_->IndexLag(), 3u);
   ASSERT_TRUE(Indexed(*store_));
+  EXPECT_EQ(store_->IndexLag(), 0u);
+}
+
+TEST_F(StoreTest, TheIndexerWaitsOutAStreamOfLargeGroupsButNotASearch) {
+  store_->SetIndexStreamQuiet(std::chrono::hours(1));
+  Create(std::vector<v1::Record>(300, ReportDraft()));  // one group, >= kStreamGroup
+  // Past the indexer's linger (200 ms) it would have indexed them; it waits
+  // for the stream to be quiet instead.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(store_->IndexLag(), 300u);
+  ASSERT_TRUE(Indexed(*store_));  // a search does not wait for the quiet
   EXPECT_EQ(store_->IndexLag(), 0u);
 }
 
