@@ -297,7 +297,8 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
                                    milliseconds(100)));
   results->notes.push_back(absl::StrFormat(
       "Search index: the province's index (built in the background, at a lower CPU priority "
-      "than applying) covered all %s records %.1f s after the bulk sync ended.",
+      "than applying, once the stream of large batches pauses) covered all %s records %.1f s "
+      "after the bulk sync ended.",
       Thousands(config.records), Seconds(Clock::now() - bulk_done)));
 
   // Resources during the bulk sync and its indexing.
