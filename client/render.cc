@@ -176,8 +176,10 @@ std::string StatusView(const v1::StatusReply& status) {
                                                       " (local writes refused)")});
   }
   if (status.search_index_lag() > 0) {
-    rows.push_back({"search index:", absl::StrCat(status.search_index_lag(),
-                                                  " versions behind (being indexed)")});
+    rows.push_back({"search index:",
+                     absl::StrCat(status.search_index_lag(),
+                                  " versions behind (indexed in the background, after a sync in "
+                                  "progress; a search waits for it)")});
   }
   if (!status.listen().empty()) rows.push_back({"listen:", status.listen()});
   if (!status.admin_listen().empty()) rows.push_back({"admin_listen:", status.admin_listen()});
