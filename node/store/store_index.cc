@@ -150,7 +150,8 @@ void Store::IndexLoop() {
       // Bounded: each wait ends by kStreamQuiet after the last large group.
       while (!stop_indexer_ && index_waiters_ == 0 &&
              std::chrono::steady_clock::now() < streaming_until_) {
-        index_cv_.wait_until(lock, streaming_until_, [this] { return stop_indexer_ || index_waiters_ > 0; });
+        index_cv_.wait_until(lock, streaming_until_,
+                             [this] { return stop_indexer_ || index_waiters_ > 0; });
       }
       if (stop_indexer_) return;
     }

@@ -272,8 +272,8 @@ TEST_F(ChainTest, ARunAfterItsOriginsUnitRecordInTheSameBatchCostsOneCheck) {
     EXPECT_EQ(proven, i > 0) << i;  // the unit record is checked alone
     EXPECT_EQ(encoded[i].bytes, CanonicalBytes(batch[i])) << i;
     why_.clear();
-    absl::StatusOr<ApplyDecision> d = ApplyVersion(district_, batch[i], "21580",
-                                                   district_.Context(2000), &why_, proven, &encoded[i]);
+    absl::StatusOr<ApplyDecision> d = ApplyVersion(
+        district_, batch[i], "21580", district_.Context(2000), &why_, proven, &encoded[i]);
     ASSERT_TRUE(d.ok()) << d.status();
     EXPECT_EQ(*d, ApplyDecision::kApply) << i << ": " << why_;
   }
