@@ -48,6 +48,13 @@ ABSL_FLAG(uint64_t, import_batch, 2000, "records per Import call when loading th
 ABSL_FLAG(int, load_threads, 2, "concurrent Import calls when loading the bulk child");
 ABSL_FLAG(std::string, only, "", "comma-separated subset of raw,bulk,live,local,micro (default all)");
 ABSL_FLAG(bool, keep_data, false, "keep the run's data directory");
+ABSL_FLAG(std::string, bulk_from, "",
+          "A/B of the bulk sync alone: the run directory (run-<pid>) of an earlier `--only bulk "
+          "--keep-data` run, whose district is copied and synced into an empty province each run");
+ABSL_FLAG(std::string, councild, "",
+          "with --bulk-from: one or two councild binaries, comma-separated (default: this "
+          "build's); two alternate run by run");
+ABSL_FLAG(int, runs, 3, "with --bulk-from: runs of each binary");
 
 namespace council::bench {
 namespace {
@@ -102,6 +109,19 @@ int Main(int argc, char** argv) {
     only.insert(std::string(s));
   }
   auto wanted = [&](const std::string& what) { return only.empty() || only.count(what) > 0; };
+  BulkAbConfig ab;
+  ab.kept_run = absl::GetFlag(FLAGS_bulk_from);
+  ab.binaries = absl::StrSplit(absl::GetFlag(FLAGS_councild), ',', absl::SkipEmpty());
+  ab.runs = absl::GetFlag(FLAGS_runs);
+  if (ab.kept_run.empty() && !ab.binaries.empty()) {
+    fprintf(stderr, "council_bench: --councild is for A/B runs: give --bulk-from too\n");
+    return 2;
+  }
+  if (!ab.kept_run.empty() && (!only.empty() || !absl::GetFlag(FLAGS_write_md).empty())) {
+    fprintf(stderr, "council_bench: --bulk-from runs the A/B pairs alone: no --only or --write-md\n");
+    return 2;
+  }
+  if (ab.binaries.empty()) ab.binaries.push_back(itest::CouncildPath());
 
   config.root = absl::StrCat(absl::GetFlag(FLAGS_data_root), "/run-", getpid());
   config.pki_dir = config.root + "/pki";
@@ -110,6 +130,13 @@ int Main(int argc, char** argv) {
   if (ec) {
     fprintf(stderr, "council_bench: cannot create %s: %s\n", config.root.c_str(), ec.message().c_str());
     return 1;
+  }
+  if (!ab.kept_run.empty()) {
+    absl::Status s = RunBulkAb(config, ab);
+    if (!absl::GetFlag(FLAGS_keep_data)) std::filesystem::remove_all(config.root, ec);
+    if (s.ok()) return 0;
+    fprintf(stderr, "council_bench: %s\n", s.ToString().c_str());
+    return absl::IsInvalidArgument(s) ? 2 : 1;
   }
   Results results;
   results.command = CommandLine(argc, argv);
@@ -158,7 +185,8 @@ int Main(int argc, char** argv) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "benchmarks of issue #6 with real councild processes (TLS, signed records).\n"
-      "  council_bench [--records N] [--small] [--write-md BENCHMARKS.md] [--port-base 7800]");
+      "  council_bench [--records N] [--small] [--write-md BENCHMARKS.md] [--port-base 7800]\n"
+      "  council_bench --bulk-from DIR [--councild A[,B]] [--runs 3]   (A/B of the bulk sync)");
   std::vector<std::string> args = council::app::UnderscoreFlagNames(argc, argv);
   std::vector<char*> argp;
   for (std::string& a : args) argp.push_back(a.data());

@@ -83,6 +83,7 @@ absl::Status BenchCluster::Start(const std::string& unit, bool dial_parent,
   o.name = absl::StrCat("HĐND ", unit);
   o.parent_unit = m.spec.parent_unit;
   o.tls = *tls;
+  o.binary = councild_;
   // Later flags win: these replace the harness's --admin-listen 127.0.0.1:0.
   o.extra_args = {"--listen", listen_addr(unit),
                   "--admin-listen", absl::StrCat("127.0.0.1:", m.admin_port),

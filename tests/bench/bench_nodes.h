@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -47,6 +48,9 @@ class BenchCluster {
   BenchCluster& operator=(const BenchCluster&) = delete;
 
   void Add(const NodeSpec& spec);
+  // The councild binary of the nodes started from now on; "" (the default)
+  // for this build's.
+  void set_councild(std::string path) { councild_ = std::move(path); }
   // Starts `unit` (its data directory is kept across restarts) and connects
   // an admin client to it. `dial_parent`: pass --parent with the parent's
   // link address (the parent need not run).
@@ -84,6 +88,7 @@ class BenchCluster {
   const std::string pki_dir_;
   const int port_base_;
   int next_port_;
+  std::string councild_;
   std::vector<std::string> order_;
   std::map<std::string, Member> members_;
 };

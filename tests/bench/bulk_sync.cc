@@ -13,6 +13,7 @@
 #include "node/transport/link_session.h"
 #include "tests/bench/bench_nodes.h"
 #include "tests/bench/bench_records.h"
+#include "tests/bench/bulk_await.h"
 #include "tests/bench/raw_ingest.h"
 #include "tests/bench/scenarios.h"
 #include "tests/bench/store_ingest.h"
@@ -22,83 +23,14 @@ namespace council::bench {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
+using Clock = BenchClock;
 
-constexpr char kParent[] = "51";
-constexpr char kChild[] = "522";
+constexpr const char* kParent = kBulkParent;
+constexpr const char* kChild = kBulkChild;
 constexpr uint64_t kMiB = 1 << 20;
 constexpr uint64_t kRssTarget = 150'000'000;  // issue #6: 150 MB
 constexpr int kCatchUpRounds = 3;
 constexpr size_t kLinkBatch = transport::LinkSession::kMaxBatchRecords;
-
-int64_t WallMillis() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-struct Convergence {
-  double seconds_from_link_up = 0;
-  double seconds_from_start = 0;  // from the call's start (a restart or a dial)
-  uint64_t reconnects = 0;
-};
-
-// Polls the parent every `interval` until it holds `want` reports. The link
-// up time is the parent's own record of it (since_ms of the child's link),
-// taken the first time the link shows connected.
-absl::StatusOr<Convergence> AwaitParentHolds(BenchCluster& cluster, uint64_t want,
-                                             Clock::time_point started, milliseconds timeout,
-                                             std::chrono::microseconds interval, bool progress) {
-  int64_t link_up_ms = 0;
-  Convergence c;
-  std::string last_seen = "no status yet";
-  auto last_progress = Clock::now();
-  absl::Status s = WaitUntil(
-      [&]() -> absl::StatusOr<bool> {
-        for (const char* unit : {kParent, kChild}) {
-          if (!cluster.Running(unit)) {
-            return absl::InternalError(absl::StrCat(unit, " exited; its log:\n", cluster.Log(unit)));
-          }
-        }
-        ASSIGN_OR_RETURN(v1::StatusReply status, cluster.admin(kParent).Status());
-        const int64_t now_ms = WallMillis();
-        uint64_t held = CountOf(status, "report");
-        last_seen = absl::StrCat(held, " held");
-        for (const v1::LinkStatus& l : status.links()) {
-          if (l.peer() != kChild) continue;
-          if (l.connected() && link_up_ms == 0) link_up_ms = l.since_ms();
-          c.reconnects = l.reconnects();
-          absl::StrAppend(&last_seen, ", link ", l.connected() ? "up" : "down", " (",
-                          l.last_error(), "), inbound backlog ", l.inbound_backlog());
-          for (const auto& [reason, n] : l.refused()) absl::StrAppend(&last_seen, ", refused ", reason, " ", n);
-        }
-        if (progress && Clock::now() - last_progress > std::chrono::seconds(10)) {
-          last_progress = Clock::now();
-          fprintf(stderr, "council_bench: %s of %s reports at the parent\n", Thousands(held).c_str(),
-                  Thousands(want).c_str());
-        }
-        if (held < want) return false;
-        if (link_up_ms == 0) return absl::InternalError("parent holds everything but saw no link");
-        c.seconds_from_link_up = (now_ms - link_up_ms) / 1000.0;
-        c.seconds_from_start = Seconds(Clock::now() - started);
-        return true;
-      },
-      timeout, absl::StrCat("the parent holding ", want, " reports"), interval);
-  if (!s.ok()) return absl::Status(s.code(), absl::StrCat(s.message(), "; last seen: ", last_seen));
-  return c;
-}
-
-// CPU seconds the two bulk nodes have used so far.
-struct NodesCpu {
-  double parent = 0, child = 0;
-  double total() const { return parent + child; }
-  NodesCpu operator-(const NodesCpu& o) const { return {parent - o.parent, child - o.child}; }
-};
-NodesCpu CpuOf(BenchCluster& cluster) {
-  return {CpuSeconds(cluster.pid(kParent)), CpuSeconds(cluster.pid(kChild))};
-}
 
 // Both units: /proc reports KiB, the issue's target is in MB (10^6 bytes).
 std::string Mb(uint64_t bytes) {

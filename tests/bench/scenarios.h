@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -58,6 +59,20 @@ absl::Status RunLive(const BenchConfig& config, Results* results);
 // Local durable writes: `local_clients` threads, each with its own
 // connection, Put one record at a time at one node for `local_seconds`.
 absl::Status RunLocalWrites(const BenchConfig& config, const Ceiling& ceiling, Results* results);
+
+// The bulk sync alone, for A/B pairs: each run copies the district kept by
+// an earlier `--only bulk --keep-data` run (`kept_run`, its run-<pid>
+// directory: bulk/522 and pki) and syncs the copy into an empty province,
+// both nodes started from `binaries[run % binaries.size()]` — two binaries
+// alternate, so that the machine's drift falls on both alike. Prints each
+// run (rate from link-up, CPU per report of each node) and each binary's
+// medians; writes no figures.
+struct BulkAbConfig {
+  std::string kept_run;
+  std::vector<std::string> binaries;  // one or two councild paths
+  int runs = 3;                       // of each binary
+};
+absl::Status RunBulkAb(const BenchConfig& config, const BulkAbConfig& ab);
 
 // Runs council_bench_micro (per-record costs, routing cost) with its JSON
 // output and adds its figures; `small` shortens every benchmark.

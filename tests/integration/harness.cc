@@ -306,7 +306,8 @@ absl::StatusOr<TlsPaths> MakePki(const std::string& dir, const std::string& unit
 // --------------------------------------------------------------- NodeProcess
 
 std::vector<std::string> CouncildArgs(const std::string& data_dir, const NodeOptions& o) {
-  std::vector<std::string> argv = {CouncildPath(), "--data-dir", data_dir, "--unit", o.unit,
+  std::vector<std::string> argv = {o.binary.empty() ? CouncildPath() : o.binary,
+                                   "--data-dir", data_dir, "--unit", o.unit,
                                    "--level", o.level, "--name", o.name,
                                    "--admin-listen", "127.0.0.1:0"};
   if (!o.parent_unit.empty()) {

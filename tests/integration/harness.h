@@ -115,6 +115,7 @@ struct NodeOptions {
   bool insecure = true;
   std::string admin_token_file;         // --admin-token-file; "" for <data-dir>/admin.token
   std::vector<std::string> extra_args;  // appended to the command line
+  std::string binary;                   // the councild to run; "" for this build's
 };
 
 // Runs deploy/pki.sh from the source tree: `init dir` (idempotent), then

@@ -1,0 +1,124 @@
+// The bulk sync alone, from a kept district, for A/B pairs (scenarios.h).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "node/core/status_macros.h"
+#include "tests/bench/bulk_await.h"
+#include "tests/bench/scenarios.h"
+
+namespace council::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct AbRun {
+  double rate = 0;      // reports per second from link-up
+  double parent_us = 0;  // CPU per report, all threads
+  double child_us = 0;
+};
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n == 0 ? 0 : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+absl::Status CheckInputs(const BulkAbConfig& ab) {
+  const fs::path child = fs::path(ab.kept_run) / "bulk" / kBulkChild;
+  if (!fs::is_directory(child) || !fs::exists(fs::path(ab.kept_run) / "pki" / "ca.crt")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--bulk-from ", ab.kept_run, ": not a run directory kept by `council_bench --only bulk "
+        "--keep-data` (it needs bulk/", kBulkChild, " and pki/ca.crt)"));
+  }
+  if (ab.binaries.empty() || ab.binaries.size() > 2) {
+    return absl::InvalidArgumentError("--councild takes one or two paths, comma-separated");
+  }
+  for (const std::string& b : ab.binaries) {
+    if (!fs::is_regular_file(b) || access(b.c_str(), X_OK) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--councild ", b, ": not an executable file"));
+    }
+  }
+  if (ab.runs <= 0) return absl::InvalidArgumentError("--runs must be positive");
+  return absl::OkStatus();
+}
+
+// One sync of a copy of the kept district into an empty province in `dir`.
+absl::StatusOr<AbRun> SyncOnce(const BenchConfig& config, const BulkAbConfig& ab,
+                               const std::string& binary, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::copy(fs::path(ab.kept_run) / "bulk" / kBulkChild, fs::path(dir) / kBulkChild,
+           fs::copy_options::recursive, ec);
+  if (ec) return absl::InternalError(absl::StrCat("copying the kept district: ", ec.message()));
+  BenchCluster cluster(dir, config.pki_dir, config.port_base);
+  cluster.set_councild(binary);
+  cluster.Add({kBulkParent, "province", ""});
+  cluster.Add({kBulkChild, "district", kBulkParent});
+  RETURN_IF_ERROR(cluster.Start(kBulkParent, false));
+  const auto dialled = BenchClock::now();
+  RETURN_IF_ERROR(cluster.Start(kBulkChild, /*dial_parent=*/true));
+  const NodesCpu before = CpuOf(cluster);
+  ASSIGN_OR_RETURN(v1::StatusReply child, cluster.admin(kBulkChild).Status());
+  const uint64_t want = CountOf(child, "report");
+  if (want == 0) return absl::FailedPreconditionError("the kept district holds no reports");
+  ASSIGN_OR_RETURN(Convergence c,
+                   AwaitParentHolds(cluster, want, dialled,
+                                    std::chrono::milliseconds(120000 + want * 2),
+                                    std::chrono::milliseconds(20), /*progress=*/false));
+  const NodesCpu used = CpuOf(cluster) - before;
+  return AbRun{want / c.seconds_from_link_up, used.parent * 1e6 / want, used.child * 1e6 / want};
+}
+
+}  // namespace
+
+absl::Status RunBulkAb(const BenchConfig& config, const BulkAbConfig& ab) {
+  RETURN_IF_ERROR(CheckInputs(ab));
+  std::error_code ec;
+  fs::copy(fs::path(ab.kept_run) / "pki", config.pki_dir,
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+  if (ec) return absl::InternalError(absl::StrCat("copying the kept certificates: ", ec.message()));
+  const size_t n = ab.binaries.size();
+  std::vector<std::vector<AbRun>> runs(n);
+  for (size_t k = 0; k < ab.runs * n; ++k) {
+    const size_t b = k % n;
+    const std::string dir = absl::StrCat(config.root, "/ab-", k + 1);
+    absl::StatusOr<AbRun> r = SyncOnce(config, ab, ab.binaries[b], dir);
+    fs::remove_all(dir, ec);
+    if (!r.ok()) return r.status();
+    runs[b].push_back(*r);
+    printf("%c %zu/%d: %s rec/s; CPU per report: province %.1f µs, district %.1f µs\n",
+           static_cast<char>('A' + b), runs[b].size(), ab.runs,
+           Thousands(static_cast<uint64_t>(r->rate)).c_str(), r->parent_us, r->child_us);
+    fflush(stdout);
+  }
+  double median[2][3] = {};
+  for (size_t b = 0; b < n; ++b) {
+    std::vector<double> rate, parent, child;
+    for (const AbRun& r : runs[b]) {
+      rate.push_back(r.rate);
+      parent.push_back(r.parent_us);
+      child.push_back(r.child_us);
+    }
+    median[b][0] = Median(rate);
+    median[b][1] = Median(parent);
+    median[b][2] = Median(child);
+    printf("%c median of %d: %s rec/s; province %.1f µs, district %.1f µs per report (%s)\n",
+           static_cast<char>('A' + b), ab.runs,
+           Thousands(static_cast<uint64_t>(median[b][0])).c_str(), median[b][1], median[b][2],
+           ab.binaries[b].c_str());
+  }
+  if (n == 2 && median[0][0] > 0 && median[0][1] > 0 && median[0][2] > 0) {
+    printf("B / A: rate %.3f, province CPU %.3f, district CPU %.3f\n", median[1][0] / median[0][0],
+           median[1][1] / median[0][1], median[1][2] / median[0][2]);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace council::bench
