@@ -25,8 +25,6 @@ namespace {
 using std::chrono::milliseconds;
 using Clock = BenchClock;
 
-constexpr const char* kParent = kBulkParent;
-constexpr const char* kChild = kBulkChild;
 constexpr uint64_t kMiB = 1 << 20;
 constexpr uint64_t kRssTarget = 150'000'000;  // issue #6: 150 MB
 constexpr int kCatchUpRounds = 3;
@@ -119,7 +117,7 @@ absl::StatusOr<Ceiling> RunRawCeiling(const BenchConfig& config, Results* result
   fprintf(stderr, "council_bench: transport ceiling: %s records over loopback gRPC with TLS\n",
           Thousands(config.records).c_str());
   ASSIGN_OR_RETURN(TransportResult wire,
-                   TransportCeiling(config.pki_dir, kParent, kChild, config.records));
+                   TransportCeiling(config.pki_dir, kBulkParent, kBulkChild, config.records));
   c.transport_cpu_us_per_record = wire.cpu_us_per_record();
   results->figures.push_back(
       {absl::StrCat("Transport ceiling: ", Thousands(wire.records),
@@ -139,31 +137,31 @@ absl::StatusOr<Ceiling> RunRawCeiling(const BenchConfig& config, Results* result
 absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling,
                                Results* results) {
   BenchCluster cluster(config.root + "/bulk", config.pki_dir, config.port_base);
-  cluster.Add({kParent, "province", ""});
-  cluster.Add({kChild, "district", kParent});
+  cluster.Add({kBulkParent, "province", ""});
+  cluster.Add({kBulkChild, "district", kBulkParent});
 
   // Load the child with no parent link, so the sync starts from a known
   // moment rather than whenever its redial backoff next fires.
-  RETURN_IF_ERROR(cluster.Start(kChild, /*dial_parent=*/false));
+  RETURN_IF_ERROR(cluster.Start(kBulkChild, /*dial_parent=*/false));
   fprintf(stderr, "council_bench: loading %s reports into %s (Import, batches of %zu)\n",
-          Thousands(config.records).c_str(), kChild, config.import_batch);
-  ASSIGN_OR_RETURN(double load_s, ImportReports(cluster.admin(kChild), 0, config.records,
+          Thousands(config.records).c_str(), kBulkChild, config.import_batch);
+  ASSIGN_OR_RETURN(double load_s, ImportReports(cluster.admin(kBulkChild), 0, config.records,
                                               config.import_batch, config.load_threads));
   results->notes.push_back(absl::StrFormat(
       "Loading the child: %s reports by Import in %.1f s (%s rec/s; %d concurrent calls of "
       "%zu records; the node validates, signs, indexes and routes each).",
       Thousands(config.records), load_s, Thousands(static_cast<uint64_t>(config.records / load_s)),
       config.load_threads, config.import_batch));
-  cluster.Stop(kChild);
+  cluster.Stop(kBulkChild);
 
   // Bulk sync.
-  RETURN_IF_ERROR(cluster.Start(kParent, false));
+  RETURN_IF_ERROR(cluster.Start(kBulkParent, false));
   const auto dialled = Clock::now();
-  RETURN_IF_ERROR(cluster.Start(kChild, /*dial_parent=*/true));
+  RETURN_IF_ERROR(cluster.Start(kBulkChild, /*dial_parent=*/true));
   const NodesCpu cpu_before = CpuOf(cluster);
   const milliseconds bulk_timeout(120000 + config.records * 2);
-  fprintf(stderr, "council_bench: bulk sync %s → %s (bounded by %lld s)\n", kChild, kParent,
-          static_cast<long long>(bulk_timeout.count() / 1000));
+  fprintf(stderr, "council_bench: bulk sync %s → %s (bounded by %lld s)\n", kBulkChild,
+          kBulkParent, static_cast<long long>(bulk_timeout.count() / 1000));
   ASSIGN_OR_RETURN(Convergence bulk,
                    AwaitParentHolds(cluster, config.records, dialled, bulk_timeout,
                                     milliseconds(20), /*progress=*/true));
@@ -224,7 +222,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   // sync; the resources below include building it, and the catch-up after
   // stands for an office returning to a province at rest.
   const auto bulk_done = Clock::now();
-  RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kParent), bulk_timeout,
+  RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kBulkParent), bulk_timeout,
                                    "the province's search index covering the bulk sync",
                                    milliseconds(100)));
   results->notes.push_back(absl::StrFormat(
@@ -234,21 +232,21 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
       Thousands(config.records), Seconds(Clock::now() - bulk_done)));
 
   // Resources during the bulk sync and its indexing.
-  const uint64_t rss_parent = PeakRssBytes(cluster.pid(kParent));
-  const uint64_t rss_child = PeakRssBytes(cluster.pid(kChild));
+  const uint64_t rss_parent = PeakRssBytes(cluster.pid(kBulkParent));
+  const uint64_t rss_child = PeakRssBytes(cluster.pid(kBulkChild));
   results->figures.push_back({"Peak RSS of the province (receiving) during the bulk sync and its indexing",
                               "≤ 150 MB", Mb(rss_parent), "—", rss_parent <= kRssTarget});
   results->figures.push_back({"Peak RSS of the district (sending) during the bulk sync",
                               "≤ 150 MB", Mb(rss_child), "—", rss_child <= kRssTarget});
-  ASSIGN_OR_RETURN(std::string child_metrics, cluster.Metrics(kChild));
-  ASSIGN_OR_RETURN(std::string parent_metrics, cluster.Metrics(kParent));
+  ASSIGN_OR_RETURN(std::string child_metrics, cluster.Metrics(kBulkChild));
+  ASSIGN_OR_RETURN(std::string parent_metrics, cluster.Metrics(kBulkParent));
   ASSIGN_OR_RETURN(double sent, MetricValue(child_metrics, absl::StrCat(
                                                                "council_link_bytes_sent_total{peer=\"",
-                                                               kParent, "\"}")));
+                                                               kBulkParent, "\"}")));
   ASSIGN_OR_RETURN(double store_bytes, MetricValue(parent_metrics, "council_store_bytes"));
-  const uint64_t disk = DirectoryBytes(cluster.data_dir(kParent));
+  const uint64_t disk = DirectoryBytes(cluster.data_dir(kBulkParent));
   // What crossed the TCP connection (TLS and HTTP/2 included), if ss can say.
-  absl::StatusOr<uint64_t> tcp = TcpBytesReceived(cluster.listen_port(kParent));
+  absl::StatusOr<uint64_t> tcp = TcpBytesReceived(cluster.listen_port(kBulkParent));
   std::string tcp_text = tcp.ok() ? absl::StrFormat("; %.0f B/record on TCP, with HTTP/2 and TLS",
                                                     double(*tcp) / config.records)
                                   : absl::StrCat("; TCP bytes unknown: ", tcp.status().message());
@@ -271,19 +269,19 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
   double offline_s = 0;
   uint64_t held = config.records;
   for (int round = 0; round < kCatchUpRounds; ++round) {
-    RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kParent), bulk_timeout,
+    RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kBulkParent), bulk_timeout,
                                      "the province's search index before a catch-up",
                                      milliseconds(100)));
-    cluster.Stop(kParent);
-    ASSIGN_OR_RETURN(double recorded_s, ImportReports(cluster.admin(kChild), held,
+    cluster.Stop(kBulkParent);
+    ASSIGN_OR_RETURN(double recorded_s, ImportReports(cluster.admin(kBulkChild), held,
                                                       config.catchup_records, config.import_batch, 1));
     offline_s += recorded_s / kCatchUpRounds;
     held += config.catchup_records;
-    RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kChild), bulk_timeout,
+    RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kBulkChild), bulk_timeout,
                                      "the district's search index before a catch-up",
                                      milliseconds(100)));
     const auto restarted = Clock::now();
-    RETURN_IF_ERROR(cluster.Start(kParent, false));
+    RETURN_IF_ERROR(cluster.Start(kBulkParent, false));
     ASSIGN_OR_RETURN(Convergence catchup,
                      AwaitParentHolds(cluster, held, restarted, milliseconds(120000),
                                       std::chrono::microseconds(2000), /*progress=*/false));
@@ -311,25 +309,25 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
 
   // The same catch-up over a compressed link (a commune's slow line): the
   // district restarts with --link-compression gzip.
-  RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kParent), bulk_timeout,
+  RETURN_IF_ERROR(AwaitSearchIndex(cluster.admin(kBulkParent), bulk_timeout,
                                    "the province's search index before the gzip catch-up",
                                    milliseconds(100)));
-  cluster.Stop(kParent);
-  RETURN_IF_ERROR(ImportReports(cluster.admin(kChild), held, config.catchup_records,
+  cluster.Stop(kBulkParent);
+  RETURN_IF_ERROR(ImportReports(cluster.admin(kBulkChild), held, config.catchup_records,
                                 config.import_batch, 1)
                       .status());
   held += config.catchup_records;
-  cluster.Stop(kChild);
-  RETURN_IF_ERROR(cluster.Start(kParent, false));
+  cluster.Stop(kBulkChild);
+  RETURN_IF_ERROR(cluster.Start(kBulkParent, false));
   const auto redialled = Clock::now();
-  RETURN_IF_ERROR(cluster.Start(kChild, true, {"--link-compression", "gzip"}));
+  RETURN_IF_ERROR(cluster.Start(kBulkChild, true, {"--link-compression", "gzip"}));
   const NodesCpu gz_cpu_before = CpuOf(cluster);
   ASSIGN_OR_RETURN(Convergence gz,
                    AwaitParentHolds(cluster, held, redialled,
                                     milliseconds(120000), std::chrono::microseconds(2000),
                                     /*progress=*/false));
   const double gz_cpu_us = (CpuOf(cluster) - gz_cpu_before).total() * 1e6 / config.catchup_records;
-  absl::StatusOr<uint64_t> gz_tcp = TcpBytesReceived(cluster.listen_port(kParent));
+  absl::StatusOr<uint64_t> gz_tcp = TcpBytesReceived(cluster.listen_port(kBulkParent));
   results->figures.push_back(
       {absl::StrCat("Catch-up of ", Thousands(config.catchup_records),
                     " records over a gzip link (--link-compression gzip): bytes and time"),
