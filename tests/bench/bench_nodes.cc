@@ -213,6 +213,18 @@ double CpuSeconds(pid_t pid) {
   return double(utime + stime) / sysconf(_SC_CLK_TCK);
 }
 
+absl::Status AwaitIdle(pid_t pid, double max_share, milliseconds timeout, const std::string& what) {
+  double before = -1;  // WaitUntil checks at once: the first second starts there
+  return WaitUntil(
+      [&]() -> absl::StatusOr<bool> {
+        const double now = CpuSeconds(pid);
+        const bool idle = before >= 0 && now - before <= max_share;
+        before = now;
+        return idle;
+      },
+      timeout, what, std::chrono::seconds(1));
+}
+
 absl::StatusOr<double> MetricValue(const std::string& exposition, const std::string& series) {
   for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
     if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) continue;

@@ -109,6 +109,11 @@ uint64_t PeakRssBytes(pid_t pid);
 // CPU time a running process has used, user and system, all its threads
 // (/proc/<pid>/stat), seconds; 0 if unknown.
 double CpuSeconds(pid_t pid);
+// Waits until `pid` uses at most `max_share` of one core over a whole
+// second (its background work — compaction, indexing — done), checking
+// each second; DEADLINE_EXCEEDED naming `what` after `timeout`.
+absl::Status AwaitIdle(pid_t pid, double max_share, std::chrono::milliseconds timeout,
+                       const std::string& what);
 // Context switches, voluntary and not, of a running process's live threads
 // (/proc/<pid>/task/*/status; threads that have ended are not counted).
 uint64_t ContextSwitches(pid_t pid);
