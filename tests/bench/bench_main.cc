@@ -54,7 +54,7 @@ ABSL_FLAG(std::string, bulk_from, "",
 ABSL_FLAG(std::string, councild, "",
           "with --bulk-from: one or two councild binaries, comma-separated (default: this "
           "build's); two alternate run by run");
-ABSL_FLAG(int, runs, 3, "with --bulk-from: runs of each binary");
+ABSL_FLAG(int, runs, 0, "with --bulk-from: runs of each binary (default 3)");
 
 namespace council::bench {
 namespace {
@@ -112,9 +112,9 @@ int Main(int argc, char** argv) {
   BulkAbConfig ab;
   ab.kept_run = absl::GetFlag(FLAGS_bulk_from);
   ab.binaries = absl::StrSplit(absl::GetFlag(FLAGS_councild), ',', absl::SkipEmpty());
-  ab.runs = absl::GetFlag(FLAGS_runs);
-  if (ab.kept_run.empty() && !ab.binaries.empty()) {
-    fprintf(stderr, "council_bench: --councild is for A/B runs: give --bulk-from too\n");
+  ab.runs = absl::GetFlag(FLAGS_runs) != 0 ? absl::GetFlag(FLAGS_runs) : 3;
+  if (ab.kept_run.empty() && (!ab.binaries.empty() || absl::GetFlag(FLAGS_runs) != 0)) {
+    fprintf(stderr, "council_bench: --councild and --runs are for A/B runs: give --bulk-from too\n");
     return 2;
   }
   if (!ab.kept_run.empty() && (!only.empty() || !absl::GetFlag(FLAGS_write_md).empty())) {
