@@ -1,16 +1,16 @@
 // The bulk sync alone, from a kept district, for A/B pairs (scenarios.h).
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "node/core/status_macros.h"
 #include "tests/bench/bulk_await.h"
+#include "tests/bench/figures.h"
 #include "tests/bench/scenarios.h"
 
 namespace council::bench {
@@ -24,10 +24,11 @@ struct AbRun {
   double child_us = 0;
 };
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n == 0 ? 0 : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+// The median of one figure over `runs`.
+double MedianOf(const std::vector<AbRun>& runs, double AbRun::*figure) {
+  std::vector<double> v;
+  for (const AbRun& r : runs) v.push_back(r.*figure);
+  return Percentile(std::move(v), 50);
 }
 
 absl::Status CheckInputs(const BulkAbConfig& ab) {
@@ -98,25 +99,19 @@ absl::Status RunBulkAb(const BenchConfig& config, const BulkAbConfig& ab) {
            Thousands(static_cast<uint64_t>(r->rate)).c_str(), r->parent_us, r->child_us);
     fflush(stdout);
   }
-  double median[2][3] = {};
+  std::vector<AbRun> medians;
   for (size_t b = 0; b < n; ++b) {
-    std::vector<double> rate, parent, child;
-    for (const AbRun& r : runs[b]) {
-      rate.push_back(r.rate);
-      parent.push_back(r.parent_us);
-      child.push_back(r.child_us);
-    }
-    median[b][0] = Median(rate);
-    median[b][1] = Median(parent);
-    median[b][2] = Median(child);
+    const AbRun& m = medians.emplace_back(AbRun{MedianOf(runs[b], &AbRun::rate),
+                                                MedianOf(runs[b], &AbRun::parent_us),
+                                                MedianOf(runs[b], &AbRun::child_us)});
     printf("%c median of %d: %s rec/s; province %.1f µs, district %.1f µs per report (%s)\n",
-           static_cast<char>('A' + b), ab.runs,
-           Thousands(static_cast<uint64_t>(median[b][0])).c_str(), median[b][1], median[b][2],
-           ab.binaries[b].c_str());
+           static_cast<char>('A' + b), ab.runs, Thousands(static_cast<uint64_t>(m.rate)).c_str(),
+           m.parent_us, m.child_us, ab.binaries[b].c_str());
   }
-  if (n == 2 && median[0][0] > 0 && median[0][1] > 0 && median[0][2] > 0) {
-    printf("B / A: rate %.3f, province CPU %.3f, district CPU %.3f\n", median[1][0] / median[0][0],
-           median[1][1] / median[0][1], median[1][2] / median[0][2]);
+  if (n == 2 && medians[0].rate > 0 && medians[0].parent_us > 0 && medians[0].child_us > 0) {
+    printf("B / A: rate %.3f, province CPU %.3f, district CPU %.3f\n",
+           medians[1].rate / medians[0].rate, medians[1].parent_us / medians[0].parent_us,
+           medians[1].child_us / medians[0].child_us);
   }
   return absl::OkStatus();
 }
