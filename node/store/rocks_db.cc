@@ -116,4 +116,11 @@ uint64_t RocksDb::IntProperty(const std::string& name) const {
   return total;
 }
 
+bool RocksDb::Compacting() const {
+  return IntProperty("rocksdb.mem-table-flush-pending") > 0 ||
+         IntProperty("rocksdb.num-running-flushes") > 0 ||
+         IntProperty("rocksdb.compaction-pending") > 0 ||
+         IntProperty("rocksdb.num-running-compactions") > 0;
+}
+
 }  // namespace council::store

@@ -82,6 +82,8 @@ class RocksDb {
 
   // A RocksDB integer property summed over every family.
   uint64_t IntProperty(const std::string& name) const;
+  // True while a flush or compaction of any family is running or due.
+  bool Compacting() const;
 
   rocksdb::DB* raw() const { return db_.get(); }
 

@@ -251,6 +251,8 @@ uint64_t Store::ApproximateBytes() const {
          db_->IntProperty("rocksdb.cur-size-all-mem-tables");
 }
 
+bool Store::Compacting() const { return db_->Compacting(); }
+
 core::UnitTree Store::Tree() const { return *TreeSnapshot(); }
 
 std::shared_ptr<const core::UnitTree> Store::TreeSnapshot() const {

@@ -203,6 +203,8 @@ class Store {
   core::UnitTree Tree() const;
   // Approximate bytes on disk and in memtables.
   uint64_t ApproximateBytes() const;
+  // True while RocksDB has a flush or compaction running or due.
+  bool Compacting() const;
   std::shared_ptr<const core::UnitTree> TreeSnapshot() const;
 
   // --- Hub views (LAYOUT.md, "Hub views") ---

@@ -296,9 +296,9 @@ bool RegisterRouting(int* argc, char** argv) {
     int64_t n = 0;
     if (!absl::SimpleAtoi(s, &n) || n <= 0) return false;
     // The quietest of 5 repetitions: each apply waits for an fsync, whose
-    // time on a shared disk (and behind the fill's own background
-    // compactions) varies tenfold; the question is how the cost grows with
-    // N, not how loaded the machine was.
+    // time on a shared disk varies tenfold; the question is how the cost
+    // grows with N, not how loaded the machine was (so the fill also
+    // settles before the first repetition: RoutingHub::Fill).
     for (auto* b : {benchmark::RegisterBenchmark("BM_RouteDirectiveToOneChild",
                                                  BM_RouteDirectiveToOneChild)->UseRealTime(),
                     benchmark::RegisterBenchmark("BM_ReadChildOutboxTail", BM_ReadChildOutboxTail),

@@ -151,7 +151,8 @@ absl::Status RunMicro(const BenchConfig& config, const std::string& micro_path, 
   // finding the child's records by scanning the log would cost ten times.
   results->notes.push_back(
       "Routing rows: the quietest of 5 repetitions (each apply waits for an fsync, whose time "
-      "varies tenfold on a shared disk); the district store holds N reports of six communes.");
+      "varies tenfold on a shared disk); the district store holds N reports of six communes, "
+      "measured at rest (its search index, flushes and compactions done).");
   results->figures.push_back(
       {absl::StrCat("Routing cost: a directive to one commune found by its outbox, district log of ",
                     Thousands(small_n), " vs ", Thousands(large_n)),

@@ -105,8 +105,7 @@ absl::Status RawDb::Settle() {
   if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb flush: ", s.ToString()));
   // Bounded: a compaction of this much data takes seconds, not minutes.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (db_->IntProperty("rocksdb.compaction-pending") > 0 ||
-         db_->IntProperty("rocksdb.num-running-compactions") > 0) {
+  while (db_->Compacting()) {
     if (std::chrono::steady_clock::now() > deadline) {
       return absl::DeadlineExceededError("rocksdb compactions still running after 5 min");
     }

@@ -21,7 +21,8 @@ class RoutingHub {
   // province 51, registers BenchCommunes() under it and applies `records`
   // reports spread evenly over them (as an import: complete versions,
   // unsigned, in batches of 1,000). Every report is routed up, so the
-  // province's outbox is `records` long too.
+  // province's outbox is `records` long too. Returns once the store is at
+  // rest: indexed, flushed and compacted.
   static absl::StatusOr<std::unique_ptr<RoutingHub>> Fill(const std::string& dir, uint64_t records);
 
   store::Store& store() { return *store_; }
