@@ -1,6 +1,8 @@
 #include "node/store/rocks_db.h"
 
 #include <array>
+#include <chrono>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -116,11 +118,15 @@ uint64_t RocksDb::IntProperty(const std::string& name) const {
   return total;
 }
 
-bool RocksDb::Compacting() const {
-  return IntProperty("rocksdb.mem-table-flush-pending") > 0 ||
+bool RocksDb::WaitCompacted(std::chrono::steady_clock::time_point deadline) const {
+  while (IntProperty("rocksdb.mem-table-flush-pending") > 0 ||
          IntProperty("rocksdb.num-running-flushes") > 0 ||
          IntProperty("rocksdb.compaction-pending") > 0 ||
-         IntProperty("rocksdb.num-running-compactions") > 0;
+         IntProperty("rocksdb.num-running-compactions") > 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 }  // namespace council::store

@@ -7,6 +7,7 @@
 #define COUNCIL_NODE_STORE_ROCKS_DB_H_
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -82,8 +83,9 @@ class RocksDb {
 
   // A RocksDB integer property summed over every family.
   uint64_t IntProperty(const std::string& name) const;
-  // True while a flush or compaction of any family is running or due.
-  bool Compacting() const;
+  // Blocks until no flush or compaction of any family is running or due,
+  // or `deadline`; true iff none is.
+  bool WaitCompacted(std::chrono::steady_clock::time_point deadline) const;
 
   rocksdb::DB* raw() const { return db_.get(); }
 

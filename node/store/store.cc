@@ -251,7 +251,9 @@ uint64_t Store::ApproximateBytes() const {
          db_->IntProperty("rocksdb.cur-size-all-mem-tables");
 }
 
-bool Store::Compacting() const { return db_->Compacting(); }
+bool Store::WaitCompacted(std::chrono::steady_clock::time_point deadline) const {
+  return db_->WaitCompacted(deadline);
+}
 
 core::UnitTree Store::Tree() const { return *TreeSnapshot(); }
 

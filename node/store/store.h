@@ -203,8 +203,9 @@ class Store {
   core::UnitTree Tree() const;
   // Approximate bytes on disk and in memtables.
   uint64_t ApproximateBytes() const;
-  // True while RocksDB has a flush or compaction running or due.
-  bool Compacting() const;
+  // Blocks until RocksDB has no flush or compaction running or due, or
+  // `deadline`; true iff it has none.
+  bool WaitCompacted(std::chrono::steady_clock::time_point deadline) const;
   std::shared_ptr<const core::UnitTree> TreeSnapshot() const;
 
   // --- Hub views (LAYOUT.md, "Hub views") ---

@@ -9,7 +9,6 @@
 #include <functional>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
@@ -105,11 +104,8 @@ absl::Status RawDb::Settle() {
   if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb flush: ", s.ToString()));
   // Bounded: a compaction of this much data takes seconds, not minutes.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (db_->Compacting()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return absl::DeadlineExceededError("rocksdb compactions still running after 5 min");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!db_->WaitCompacted(deadline)) {
+    return absl::DeadlineExceededError("rocksdb compactions still running after 5 min");
   }
   return absl::OkStatus();
 }

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "node/core/status_macros.h"
@@ -67,11 +66,8 @@ absl::StatusOr<std::unique_ptr<RoutingHub>> RoutingHub::Fill(const std::string& 
   if (!hub->store().WaitIndexed(deadline)) {
     return absl::DeadlineExceededError("fill: the search index still behind after 5 min");
   }
-  while (hub->store().Compacting()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return absl::DeadlineExceededError("fill: RocksDB still compacting after 5 min");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!hub->store().WaitCompacted(deadline)) {
+    return absl::DeadlineExceededError("fill: RocksDB still compacting after 5 min");
   }
   return hub;
 }
