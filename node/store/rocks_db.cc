@@ -60,8 +60,9 @@ rocksdb::Status RocksDb::Open(const std::string& dir, std::unique_ptr<RocksDb>* 
                               uint64_t* moved) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int f = 0; f < kFamilies; ++f) {
-    families.emplace_back(kFamilyNames[f],
-                          FamilyOptions(f == kLogFamily, f == kMain || f == kOutboxFamily));
+    families.emplace_back(kFamilyNames[f], FamilyOptions(f == kLogFamily, f == kOutboxFamily ? 2
+                                                                          : f == kMain       ? 4
+                                                                                             : 8));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

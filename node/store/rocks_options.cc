@@ -108,7 +108,7 @@ rocksdb::DBOptions DbOptions() {
   return options;
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions(bool log, bool short_level0) {
+rocksdb::ColumnFamilyOptions FamilyOptions(bool log, int level0_files) {
   static const std::shared_ptr<rocksdb::TableFactory> table_factory = TableFactory();
   rocksdb::ColumnFamilyOptions options;
   options.compression = rocksdb::kLZ4Compression;
@@ -121,9 +121,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(bool log, bool short_level0) {
   // the level below: letting eight files gather (RocksDB's default is four)
   // halves those rewrites (BENCHMARKS.md, "The store's rows": six origins'
   // rows 23-25 vs 30-39 us/record, the store ceiling 39-42 vs 46-47). A
-  // read seeks into every L0 file, so a family that each sent batch seeks
-  // into keeps the default.
-  if (!short_level0) options.level0_file_num_compaction_trigger = 8;
+  // read seeks into every L0 file, so the families read by seeks take
+  // fewer (rocks_options.h).
+  options.level0_file_num_compaction_trigger = level0_files;
   // Level sizes set from the last level up, so that the first level
   // compacted into is not a fixed 256 MiB rewritten whole by each L0
   // compaction (bulk sync of 1M records: hub CPU 44 -> 40 us/record).

@@ -11,10 +11,13 @@ namespace council::store {
 // Options for opening (or creating) a store's database (RocksDb::Open).
 rocksdb::DBOptions DbOptions();
 // Options of one column family: `log` for the log's (LAYOUT.md);
-// `short_level0` for a family a link seeks into for every batch it sends
-// (the outbox), or whose few rows are rewritten in place (the main family):
-// compacted once four files gather at level 0, not eight.
-rocksdb::ColumnFamilyOptions FamilyOptions(bool log, bool short_level0);
+// `level0_files` files gather at level 0 before they are compacted. Every
+// seek reads each of them: 8 for the families written a row per record,
+// 4 for the main family, whose few rows are rewritten in place, 2 for the
+// outboxes, sought into for every routing read and every batch a link sends
+// (BENCHMARKS.md, routing: a child's outbox read at 1M then costs what it
+// does at 100k).
+rocksdb::ColumnFamilyOptions FamilyOptions(bool log, int level0_files);
 
 }  // namespace council::store
 
