@@ -153,9 +153,9 @@ absl::StatusOr<ClientRun> PutFigures(LocalRun& run) {
 }
 
 // The same clients and calls without the write: what the admin API's round
-// trip (gRPC, TLS, credential check) alone allows; then the CPU per call of
-// both, which bounds any rate (node and clients share the cores here). The
-// Get run, for the figures after it.
+// trip (gRPC over the plaintext admin port, credential check) alone allows;
+// then the CPU per call of both, which bounds any rate (node and clients
+// share the cores here). The Get run, for the figures after it.
 absl::StatusOr<ClientRun> RoundTripFigures(LocalRun& run, const ClientRun& puts) {
   const int n = run.n();
   ASSIGN_OR_RETURN(v1::Record held, run.clients[0]->Put(ReportDraft(1ull << 40)));
