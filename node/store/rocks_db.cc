@@ -119,6 +119,13 @@ uint64_t RocksDb::IntProperty(const std::string& name) const {
   return total;
 }
 
+rocksdb::Status RocksDb::FlushAll() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
+  return db_->Flush(flush, all);
+}
+
 bool RocksDb::WaitCompacted(std::chrono::steady_clock::time_point deadline) const {
   while (IntProperty("rocksdb.mem-table-flush-pending") > 0 ||
          IntProperty("rocksdb.num-running-flushes") > 0 ||

@@ -86,6 +86,8 @@ class RocksDb {
   // Blocks until no flush or compaction of any family is running or due,
   // or `deadline`; true iff none is.
   bool WaitCompacted(std::chrono::steady_clock::time_point deadline) const;
+  // Flushes every family's memtables to files, waiting for the flushes.
+  rocksdb::Status FlushAll();
 
   rocksdb::DB* raw() const { return db_.get(); }
 

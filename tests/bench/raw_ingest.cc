@@ -94,13 +94,7 @@ std::string Be64(uint64_t v) {
 }  // namespace
 
 absl::Status RawDb::Settle() {
-  rocksdb::FlushOptions flush;
-  flush.wait = true;
-  std::vector<rocksdb::ColumnFamilyHandle*> families;
-  for (char table : {store::keys::kLog, store::keys::kCount, store::keys::kPosting}) {
-    families.push_back(db_->Handle(table));
-  }
-  rocksdb::Status s = db_->raw()->Flush(flush, families);
+  rocksdb::Status s = db_->FlushAll();
   if (!s.ok()) return absl::UnavailableError(absl::StrCat("rocksdb flush: ", s.ToString()));
   // Bounded: a compaction of this much data takes seconds, not minutes.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
