@@ -8,13 +8,13 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/support/log.h"
 #include "node/app/admin_token.h"
 #include "node/app/backup.h"
+#include "node/app/command_line.h"
 #include "node/app/config.h"
 #include "node/app/log.h"
 #include "node/app/node_service.h"
@@ -229,17 +229,18 @@ int main(int argc, char** argv) {
       "           [--parent-unit ID] [--listen HOST:PORT] [--admin-listen HOST:PORT]\n"
       "           [--parent HOST:PORT] [--config FILE]\n"
       "           (--tls-ca FILE --tls-cert FILE --tls-key FILE | --insecure)\n"
-      "           [--admin-token-file FILE] [--recover-from-parent]\n"
+      "           [--admin-token-file FILE] [--recover-from-parent] [--metrics-listen HOST:PORT]\n"
+      "           [--link-compression gzip|none]\n"
+      "           [--signing-key FILE] [--signing-cert FILE] [--signing-ca FILE]\n"
       "  councild restore --from BACKUP_DIR --data-dir DIR\n"
-      "           restore a backup (councilctl backup create) into a new data directory");
-  std::vector<std::string> args = council::app::UnderscoreFlagNames(argc, argv);
-  std::vector<char*> argp;
-  for (std::string& a : args) argp.push_back(a.data());
-  const bool restore = argp.size() > 1 && std::string(argp[1]) == "restore";
-  if (restore) argp.erase(argp.begin() + 1);
-  std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(argp.size()), argp.data());
+      "           restore a backup (councilctl backup create) into a new data directory\n"
+      "Flags may be written with dashes or, as listed below, underscores.");
+  std::vector<std::string> args(argv, argv + argc);
+  const bool restore = args.size() > 1 && args[1] == "restore";
+  if (restore) args.erase(args.begin() + 1);
+  std::vector<std::string> rest = council::app::ParseFlags(std::move(args), __FILE__);
   if (rest.size() > 1) {
-    std::fprintf(stderr, "councild: unexpected argument '%s'\n", rest[1]);
+    std::fprintf(stderr, "councild: unexpected argument '%s'\n", rest[1].c_str());
     return 2;
   }
   if (restore) {

@@ -43,17 +43,6 @@ absl::StatusOr<v1::NodeConfig> LoadConfigFile(const std::string& path) {
   return config;
 }
 
-std::vector<std::string> UnderscoreFlagNames(int argc, char** argv) {
-  std::vector<std::string> args(argv, argv + argc);
-  for (std::string& a : args) {
-    if (a.rfind("--", 0) != 0) continue;
-    for (size_t i = 2; i < a.size() && a[i] != '='; ++i) {
-      if (a[i] == '-') a[i] = '_';
-    }
-  }
-  return args;
-}
-
 void MergeConfig(const v1::NodeConfig& overrides, v1::NodeConfig* base) {
   const auto* refl = overrides.GetReflection();
   std::vector<const google::protobuf::FieldDescriptor*> fields;
@@ -62,7 +51,8 @@ void MergeConfig(const v1::NodeConfig& overrides, v1::NodeConfig* base) {
     if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
       refl->SetString(base, f, refl->GetString(overrides, f));
     } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_ENUM) {
-      refl->SetEnumValue(base, f, refl->GetEnumValue(overrides, f));    } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_BOOL) {
+      refl->SetEnumValue(base, f, refl->GetEnumValue(overrides, f));
+    } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_BOOL) {
       refl->SetBool(base, f, refl->GetBool(overrides, f));
     }
   }

@@ -34,11 +34,6 @@ absl::Status ValidateLinkSecurity(const v1::NodeConfig& config);
 // INVALID_ARGUMENT unless `addr` is HOST:PORT with a port in [0, 65535].
 absl::Status ValidateAddress(const std::string& flag, const std::string& addr);
 
-// Flags are documented with dashes (--data-dir); Abseil names them with
-// underscores (data_dir). `argv` with each "--a-b[=v]" rewritten to
-// "--a_b[=v]" (the value untouched), for absl::ParseCommandLine.
-std::vector<std::string> UnderscoreFlagNames(int argc, char** argv);
-
 }  // namespace council::app
 
 #endif  // COUNCIL_NODE_APP_CONFIG_H_

@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -27,7 +26,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "harness.h"
-#include "node/app/config.h"
+#include "node/app/command_line.h"
 #include "tests/bench/figures.h"
 #include "tests/bench/scenarios.h"
 
@@ -186,13 +185,12 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "benchmarks of issue #6 with real councild processes (TLS, signed records).\n"
       "  council_bench [--records N] [--small] [--write-md BENCHMARKS.md] [--port-base 7800]\n"
-      "  council_bench --bulk-from DIR [--councild A[,B]] [--runs 3]   (A/B of the bulk sync)");
-  std::vector<std::string> args = council::app::UnderscoreFlagNames(argc, argv);
-  std::vector<char*> argp;
-  for (std::string& a : args) argp.push_back(a.data());
-  std::vector<char*> rest = absl::ParseCommandLine(argc, argp.data());
+      "  council_bench --bulk-from DIR [--councild A[,B]] [--runs 3]   (A/B of the bulk sync)\n"
+      "Flags may be written with dashes or, as listed below, underscores.");
+  std::vector<std::string> rest =
+      council::app::ParseFlags(std::vector<std::string>(argv, argv + argc), __FILE__);
   if (rest.size() > 1) {
-    fprintf(stderr, "council_bench: unexpected argument '%s'\n", rest[1]);
+    fprintf(stderr, "council_bench: unexpected argument '%s'\n", rest[1].c_str());
     return 2;
   }
   return council::bench::Main(argc, argv);

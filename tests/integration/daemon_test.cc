@@ -165,6 +165,17 @@ TEST_F(DaemonTest, StartupErrors) {
   ExpectStartupError(RunCouncild({CouncildPath(), "--config", missing}), {missing});
 }
 
+TEST_F(DaemonTest, HelpListsEveryFlag) {
+  RunResult r = RunCouncild({CouncildPath(), "--help"});
+  ASSERT_FALSE(r.timed_out) << Describe(r);
+  const std::string help = r.out + r.err;
+  EXPECT_FALSE(absl::StrContains(help, "No flags matched")) << help;
+  for (const char* flag : {"--data_dir", "--unit", "--level", "--metrics_listen",
+                           "--link_compression", "--signing_key", "--recover_from_parent"}) {
+    EXPECT_TRUE(absl::StrContains(help, flag)) << flag << " missing from:\n" << help;
+  }
+}
+
 TEST_F(DaemonTest, SecondDaemonOnTheSameDirectoryIsRefused) {
   std::string dir = NewDir("d");
   auto node = NodeProcess::Start(dir);
