@@ -4,6 +4,7 @@
 // again; a district carries a directive down the same way. Altered,
 // truncated, misaddressed and out-of-order bundles are refused and apply
 // nothing; a bundle imported twice applies nothing the second time.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,11 +42,16 @@ class BundleTest : public TreeTest {
 
   // Bytes `at` has received on its link from `peer` since it started
   // (REQUIRES: `at` runs with --metrics-listen).
-  double BytesFrom(const std::string& at, const std::string& peer) {
+  // Absent until the first message from `peer` since `at` started.
+  std::optional<double> BytesFrom(const std::string& at, const std::string& peer) {
     std::optional<std::string> addr = ReadFile(tree().data_dir(at) + "/metrics.addr");
     EXPECT_TRUE(addr.has_value()) << at << " serves no metrics";
-    return Samples(Scrape(TrimNewlines(addr.value_or(""))))[absl::StrCat(
-        "council_link_bytes_received_total{peer=\"", peer, "\"}")];
+    const std::string key =
+        absl::StrCat("council_link_bytes_received_total{peer=\"", peer, "\"}");
+    auto samples = Samples(Scrape(TrimNewlines(addr.value_or(""))));
+    auto it = samples.find(key);
+    if (it == samples.end()) return std::nullopt;
+    return it->second;
   }
 
   // Current reports held at `at`.
@@ -181,14 +187,16 @@ TEST_F(BundleTest, ACommuneBundleCarriedToTheDistrictReachesTheProvinceAndIsNotR
   // The commune's link comes back: it resumes after the bundle and sends
   // none of its records again (a resend would cost at least the bundle's
   // size in bytes received from it).
-  const double before = BytesFrom("522", "21550");
+  const double before = BytesFrom("522", "21550").value_or(0);
   ASSERT_TRUE(tree().Start("21550").ok());
   ASSERT_TRUE(tree().WaitSynced("21550").ok());
   const std::string later = *tree().Create(
       "21550", {"report", "create", "--period", "2023-M09", "--title", "Báo cáo tháng 9"});
   ASSERT_TRUE(tree().WaitSyncedUp("21550").ok());
   ASSERT_TRUE(tree().WaitForRecord("51", later).ok());
-  const double after = BytesFrom("522", "21550");
+  const std::optional<double> counted = BytesFrom("522", "21550");
+  ASSERT_TRUE(counted.has_value()) << "522 counts no bytes from 21550";
+  const double after = *counted;
   EXPECT_GT(after, before) << "the later report came over the link";
   EXPECT_LT(after - before, file->size() / 4.0)
       << "the commune resent records the district already holds from the bundle";
@@ -236,11 +244,13 @@ TEST_F(BundleTest, ADistrictBundleCarriesADirectiveToACommune) {
 
   // The link comes back: the commune's receipt goes up, the directive does
   // not come down again.
-  const double before = BytesFrom("21550", "522");
+  const double before = BytesFrom("21550", "522").value_or(0);
   ASSERT_TRUE(tree().Start("522").ok());
   ASSERT_TRUE(tree().WaitSynced("21550").ok());
-  EXPECT_LT(BytesFrom("21550", "522") - before, held->ByteSizeLong())
-      << "the district sent the directive again";
+  // The district acknowledges the receipt: the count exists from then on.
+  const std::optional<double> after = BytesFrom("21550", "522");
+  ASSERT_TRUE(after.has_value()) << "21550 counts no bytes from 522";
+  EXPECT_LT(*after - before, held->ByteSizeLong()) << "the district sent the directive again";
   RunResult track = tree().Ctl("522", {"directive", "track", *directive});
   EXPECT_EQ(track.exit_code, 0) << Describe(track);
   EXPECT_TRUE(absl::StrContains(track.out, "received")) << track.out;

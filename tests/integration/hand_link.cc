@@ -18,8 +18,14 @@ HandLink::HandLink(const std::string& address, std::chrono::seconds deadline)
 }
 
 HandLink::~HandLink() {
+  if (finished_) return;
   ctx_.TryCancel();
   (void)stream_->Finish();
+}
+
+grpc::Status HandLink::Finish() {
+  finished_ = true;
+  return stream_->Finish();
 }
 
 bool HandLink::WriteRaw(const std::string& bytes) {

@@ -41,6 +41,9 @@ class HandLink {
   // records; false when the stream ends first.
   bool ReadUntil(uint64_t through, const std::function<bool()>& until = nullptr);
   const std::vector<v1::Record>& received() const { return received_; }
+  // Once the stream has ended (a read returned false): the call's status.
+  // DEADLINE_EXCEEDED means the parent never ended it.
+  grpc::Status Finish();
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
@@ -48,6 +51,7 @@ class HandLink {
   grpc::ClientContext ctx_;
   std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>> stream_;
   std::vector<v1::Record> received_;
+  bool finished_ = false;
 };
 
 // A report draft for 2023-YTD08 with `title` and `text` (14 petitions received).

@@ -204,6 +204,8 @@ TEST_F(HostilePeerTest, OversizedBatchesAreRefusedWholeAndTheLinkReset) {
   const uint64_t before = Refused("oversized");
   ASSERT_TRUE(link_->Send(next_, many));
   EXPECT_FALSE(link_->ReadUntil(next_ + many.size() - 1)) << "oversized batch acknowledged";
+  EXPECT_NE(link_->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << "the province did not reset the link";
   EXPECT_EQ(Refused("oversized"), before + many.size());
   std::string why;
   EXPECT_FALSE(tree().Find("51", absl::StrCat("522:", first_n), &why).has_value());
@@ -227,6 +229,8 @@ TEST_F(HostilePeerTest, OversizedBatchesAreRefusedWholeAndTheLinkReset) {
   const uint64_t before_big = Refused("oversized");
   ASSERT_TRUE(link_->Send(next_, big));
   EXPECT_FALSE(link_->ReadUntil(next_ + big.size() - 1)) << "oversized batch acknowledged";
+  EXPECT_NE(link_->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << "the province did not reset the link";
   EXPECT_EQ(Refused("oversized"), before_big + big.size());
   EXPECT_FALSE(tree().Find("51", absl::StrCat("522:", big_first), &why).has_value());
 
@@ -240,6 +244,8 @@ TEST_F(HostilePeerTest, OversizedBatchesAreRefusedWholeAndTheLinkReset) {
   ASSERT_FALSE(HasFatalFailure());
   (void)link_->Send(next_, huge);
   EXPECT_FALSE(link_->ReadUntil(next_ + huge.size() - 1)) << "huge message acknowledged";
+  EXPECT_NE(link_->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << "the province did not reset the link";
   EXPECT_FALSE(tree().Find("51", huge.front().id(), &why).has_value());
 
   Connect();

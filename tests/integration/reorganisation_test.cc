@@ -83,9 +83,23 @@ TEST_F(ReorganisationTest, DistrictLevelRemovedWhileCommunesHoldUnsyncedWrites) 
   for (const std::string commune : {"21550", "21551"}) {
     ASSERT_TRUE(tree().WaitForRecord(commune, *directive).ok()) << commune;
   }
-  RunResult track = tree().Ctl("51", {"--json", "directive", "track", *directive});
-  ASSERT_EQ(track.exit_code, 0) << Describe(track);
-  EXPECT_FALSE(absl::StrContains(track.out, "\"522\"")) << track.out;
+  v1::TrackReply track;
+  absl::Status receipts = WaitFor(
+      [&] {
+        RunResult r = tree().Ctl("51", {"--json", "directive", "track", *directive});
+        track.Clear();
+        if (r.exit_code != 0 || !google::protobuf::util::JsonStringToMessage(r.out, &track).ok()) {
+          return false;
+        }
+        int received = 0;
+        for (const v1::TargetStatus& t : track.targets()) received += t.received_ms() > 0;
+        return received == track.targets_size() && received > 0;
+      },
+      milliseconds(20000), "the communes' receipts at the province");
+  EXPECT_TRUE(receipts.ok()) << receipts << "\n" << track.DebugString();
+  std::vector<std::string> targets;
+  for (const v1::TargetStatus& t : track.targets()) targets.push_back(t.unit());
+  EXPECT_EQ(targets, (std::vector<std::string>{"21550", "21551"})) << track.DebugString();
   // Consolidation rows: the communes under the province, no district row.
   RunResult table = tree().Ctl("51", {"consolidate", "--period", "2025-H1"});
   ASSERT_EQ(table.exit_code, 0) << Describe(table);

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tree_harness.h"
 
@@ -183,6 +185,50 @@ TEST_F(ReplicationRoutingTest, LevelDirectiveReachesACommuneThatJoinsLater) {
   absl::Status synced = tree().WaitAllSynced();
   ASSERT_TRUE(synced.ok()) << synced;
   ExpectReceipts(tree(), "51", *d, {"21550", "21551"});
+}
+
+// A commune registered ahead of its node (`councilctl unit add` at its
+// district, README "Enrol a new commune") is a directive's target from the
+// moment it is issued: the province tracks it as not yet received, and the
+// directive reaches it when its node first connects.
+TEST_F(ReplicationRoutingTest, CommuneRegisteredAheadIsTargetedBeforeItJoins) {
+  StartTree({"51", "522", "21550"});
+  ASSERT_FALSE(HasFatalFailure());
+  RunResult no_parent = tree().Ctl(
+      "522", {"unit", "add", "--id", "21551", "--level", "commune", "--name", "HĐND phường Phổ Ninh"});
+  EXPECT_EQ(no_parent.exit_code, 2) << Describe(no_parent);
+  EXPECT_TRUE(absl::StrContains(no_parent.err, "--parent is required for a commune"))
+      << no_parent.err;
+  RunResult added = tree().Ctl("522", {"unit", "add", "--id", "21551", "--level", "commune",
+                                       "--name", "HĐND phường Phổ Ninh", "--parent", "522"});
+  ASSERT_EQ(added.exit_code, 0) << Describe(added);
+  ASSERT_TRUE(tree().WaitSynced("522").ok());
+
+  absl::StatusOr<std::string> d = tree().Create(
+      "51", {"directive", "issue", "--title", "Rà soát kiến nghị cử tri tồn đọng", "--due",
+             "2023-12-10", "--to-level", "commune", "--under", "522"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  absl::Status first = WaitForReceipts(tree(), "51", *d, {"21550"});
+  ASSERT_TRUE(first.ok()) << first;
+  RunResult track = tree().Ctl("51", {"--json", "directive", "track", *d});
+  ASSERT_EQ(track.exit_code, 0) << Describe(track);
+  v1::TrackReply reply;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(track.out, &reply).ok()) << track.out;
+  std::map<std::string, int64_t> received;
+  for (const v1::TargetStatus& t : reply.targets()) received[t.unit()] = t.received_ms();
+  ASSERT_EQ(received.size(), 2u) << reply.DebugString();
+  EXPECT_GT(received["21550"], 0);
+  EXPECT_EQ(received["21551"], 0) << "a node that never ran received the directive";
+
+  JoinTree("21551");
+  ASSERT_FALSE(HasFatalFailure());
+  absl::StatusOr<v1::Record> got = tree().WaitForRecord("21551", *d);
+  ASSERT_TRUE(got.ok()) << got.status();
+  absl::Status both = WaitForReceipts(tree(), "51", *d, {"21550", "21551"});
+  ASSERT_TRUE(both.ok()) << both;
+  // At the root, `sync wait` waits on the child links (it has no parent).
+  RunResult root = tree().Ctl("51", {"sync", "wait", "--timeout", "20"});
+  EXPECT_EQ(root.exit_code, 0) << Describe(root);
 }
 
 TEST_F(ReplicationRoutingTest, NamedUnitDirectiveReachesOnlyThatCommune) {
