@@ -10,22 +10,17 @@
 namespace council::itest {
 
 HandLink::HandLink(const std::string& address, std::chrono::seconds deadline)
-    : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+    : deadline_(std::chrono::system_clock::now() + deadline),
+      channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
       method_("/council.v1.Sync/Link", grpc::internal::RpcMethod::BIDI_STREAMING, channel_) {
-  ctx_.set_deadline(std::chrono::system_clock::now() + deadline);
+  ctx_.set_deadline(deadline_);
   stream_.reset(grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::Create(
       channel_.get(), method_, &ctx_));
 }
 
 HandLink::~HandLink() {
-  if (finished_) return;
   ctx_.TryCancel();
   (void)stream_->Finish();
-}
-
-grpc::Status HandLink::Finish() {
-  finished_ = true;
-  return stream_->Finish();
 }
 
 bool HandLink::WriteRaw(const std::string& bytes) {

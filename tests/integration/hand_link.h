@@ -41,17 +41,19 @@ class HandLink {
   // records; false when the stream ends first.
   bool ReadUntil(uint64_t through, const std::function<bool()>& until = nullptr);
   const std::vector<v1::Record>& received() const { return received_; }
-  // Once the stream has ended (a read returned false): the call's status.
-  // DEADLINE_EXCEEDED means the parent never ended it.
-  grpc::Status Finish();
+  // Whether the call's deadline has passed: a read that returned false
+  // before it means the parent ended the call. (Finish() is no witness: when
+  // the server ends a call while a large client message is in flight, gRPC
+  // 1.51 may close the read side without ever delivering a status.)
+  bool Expired() const { return std::chrono::system_clock::now() >= deadline_; }
 
  private:
+  std::chrono::system_clock::time_point deadline_;
   std::shared_ptr<grpc::Channel> channel_;
   grpc::internal::RpcMethod method_;
   grpc::ClientContext ctx_;
   std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>> stream_;
   std::vector<v1::Record> received_;
-  bool finished_ = false;
 };
 
 // A report draft for 2023-YTD08 with `title` and `text` (14 petitions received).

@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
@@ -71,21 +72,47 @@ std::vector<std::string> Lines(const std::string& s) {
   return lines;
 }
 
-int UnusedPort() {
+namespace {
+
+// Binds 127.0.0.1:`port` (0: any) and closes it; the port bound, or -1.
+int BindLoopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
   socklen_t len = sizeof(addr);
-  int port = -1;
+  int bound = -1;
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
+    bound = ntohs(addr.sin_port);
   }
   close(fd);
-  return port;
+  return bound;
+}
+
+}  // namespace
+
+int UnusedPort() {
+  // Outside the kernel's ephemeral range: a port from it can be taken by any
+  // outgoing connection between this pick and the node's bind (or a restart's
+  // bind), and the node then fails to start with "address in use".
+  int low = 32768, high = 60999;
+  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range) range >> low >> high;
+  int from = 10000, to = low - 1;
+  if (to - from < 2000) from = high + 1, to = 65535;
+  static std::mutex mu;
+  static absl::BitGen gen;
+  for (int i = 0; i < 200 && to - from >= 2000; ++i) {
+    int port;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      port = absl::Uniform<int>(absl::IntervalClosed, gen, from, to);
+    }
+    if (BindLoopback(port) == port) return port;
+  }
+  return BindLoopback(0);
 }
 
 // ---------------------------------------------------------------- Subprocess

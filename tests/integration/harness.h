@@ -178,7 +178,8 @@ std::string TrimNewlines(std::string s);
 // Non-empty lines of `s`.
 std::vector<std::string> Lines(const std::string& s);
 
-// A TCP port on 127.0.0.1 that nothing listens on right now (bound and closed).
+// A TCP port on 127.0.0.1 that nothing listens on right now (bound and
+// closed), outside the ephemeral range where the kernel can hand it out.
 int UnusedPort();
 
 }  // namespace council::itest
