@@ -83,7 +83,8 @@ std::vector<Command> QueryCommands() {
               "               since when, the last exchange, the backlog out (our\n"
               "               records it has not acknowledged) and in (its records for\n"
               "               us not yet applied), reconnects, gzip if the link is\n"
-              "               compressed (--link-compression), and the last error\n"
+              "               compressed (--link-compression); while disconnected,\n"
+              "               the failed attempts since it was last up and the last error\n"
               "  children:    per child unit: CONNECTED (\"yes, gzip\" when compressed),\n"
               "               SINCE, LAST SEEN (last exchange), OUT and IN backlogs\n"
               "Times are UTC. With --json: the StatusReply as one JSON object.\n",

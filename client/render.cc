@@ -52,7 +52,7 @@ std::string RefusedText(const v1::LinkStatus& link) {
 }
 
 // "parent link: 51 at HOST:PORT, connected since T, last exchange T,
-// backlog out N / in M, reconnects R[, gzip][, last error: E]".
+// backlog out N / in M, reconnects R[, gzip][, failed attempts F, last error: E]".
 std::string ParentLinkLine(const v1::LinkStatus& link) {
   std::string state;
   if (link.connected()) {
@@ -69,6 +69,9 @@ std::string ParentLinkLine(const v1::LinkStatus& link) {
       link.outbound_backlog(), " / in ", link.inbound_backlog(), ", reconnects ",
       link.reconnects());
   if (link.connected() && !link.compression().empty()) absl::StrAppend(&line, ", ", link.compression());
+  if (!link.connected() && link.failed_attempts() > 0) {
+    absl::StrAppend(&line, ", failed attempts ", link.failed_attempts());
+  }
   if (!link.connected() && !link.last_error().empty()) {
     absl::StrAppend(&line, ", last error: ", link.last_error());
   }

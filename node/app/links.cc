@@ -19,6 +19,7 @@ void LinkRegistry::Connected(const std::string& peer, const std::string& role,
   s.address = address;
   s.connected = true;
   s.since_ms = now_ms;
+  s.failed_attempts = 0;
   s.last_error.clear();
   s.compression = compression;
 }
@@ -47,6 +48,7 @@ void LinkRegistry::Failed(const std::string& peer, const std::string& role,
   s.address = address;
   if (s.connected || s.since_ms == 0) s.since_ms = now_ms;
   s.connected = false;
+  ++s.failed_attempts;
   s.last_error = error;
 }
 

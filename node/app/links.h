@@ -21,6 +21,7 @@ struct LinkState {
   int64_t since_ms = 0;
   int64_t last_exchange_ms = 0;
   uint64_t reconnects = 0;  // connections after the first
+  uint64_t failed_attempts = 0;  // since last connected
   bool ever_connected = false;
   uint64_t peer_head = 0;  // the peer's outbox head for us, as last reported
   std::string last_error;

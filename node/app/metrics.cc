@@ -58,6 +58,13 @@ std::string Metrics::Render(const v1::StatusReply& status, uint64_t store_bytes)
     absl::StrAppend(&out, "council_link_reconnects_total{peer=\"", Label(l.peer()), "\"} ",
                     l.reconnects(), "\n");
   }
+  Header(&out, "council_link_failed_attempts", "gauge",
+         "Attempts to reach the parent that failed since the link was last connected.");
+  for (const v1::LinkStatus& l : status.links()) {
+    if (l.role() != "parent") continue;
+    absl::StrAppend(&out, "council_link_failed_attempts{peer=\"", Label(l.peer()), "\"} ",
+                    l.failed_attempts(), "\n");
+  }
   Header(&out, "council_link_backlog_records", "gauge",
          "Records not yet acknowledged by the peer (out) or not yet received from it (in).");
   for (const v1::LinkStatus& l : status.links()) {

@@ -394,6 +394,7 @@ v1::StatusReply NodeService::Status() const {
     uint64_t inbound = store_->InboundCursor(peer);
     ls->set_inbound_backlog(l.peer_head > inbound ? l.peer_head - inbound : 0);
     ls->set_reconnects(l.reconnects);
+    ls->set_failed_attempts(l.failed_attempts);
     ls->set_last_error(l.last_error);
     for (const auto& [reason, n] : l.refused) (*ls->mutable_refused())[reason] = n;
     ls->set_last_refusal(l.last_refusal);

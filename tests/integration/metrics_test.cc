@@ -1,9 +1,11 @@
 // Scrapes /metrics from running nodes (--metrics-listen) and checks that the
 // figures move when records are written and synced.
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "common/scoped_temp_dir.h"
 #include "gtest/gtest.h"
@@ -68,6 +70,18 @@ TEST(MetricsTest, FiguresMoveWhenRecordsAreWrittenAndSynced) {
   EXPECT_EQ(after_d["council_link_backlog_records{peer=\"51\",direction=\"out\"}"], 0);
   EXPECT_GE(after_d["council_apply_seconds_count"], before_d["council_apply_seconds_count"] + 3);
   EXPECT_GT(after_p["council_store_bytes"], 0);
+
+  // The province goes away: the district's failed attempts to reach it count up.
+  const std::string failed = "council_link_failed_attempts{peer=\"51\"}";
+  ASSERT_TRUE(after_d.count(failed)) << "no " << failed;
+  EXPECT_EQ(after_d[failed], 0);
+  EXPECT_EQ((*p)->Stop(), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  double seen = 0;
+  while ((seen = Samples(Scrape(d_metrics))[failed]) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(seen, 2) << failed;
 }
 
 TEST(MetricsTest, OffByDefaultAndBadAddressRefused) {

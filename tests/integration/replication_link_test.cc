@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "tree_harness.h"
 
@@ -32,6 +33,7 @@ void ExpectQuiet(const std::optional<v1::LinkStatus>& l, const std::string& role
   EXPECT_TRUE(l->connected()) << where << ": " << l->DebugString();
   EXPECT_EQ(l->outbound_backlog(), 0u) << where << ": " << l->DebugString();
   EXPECT_EQ(l->inbound_backlog(), 0u) << where << ": " << l->DebugString();
+  EXPECT_EQ(l->failed_attempts(), 0u) << where << ": " << l->DebugString();
 }
 
 TEST_F(ReplicationLinkTest, NewReportIsPushedToProvinceWithinBound) {
@@ -116,6 +118,19 @@ TEST_F(ReplicationLinkTest, StatusShowsParentLinkStateAndBacklogs) {
   commune = tree().Status("21550");
   ASSERT_TRUE(commune.ok()) << commune.status();
   EXPECT_EQ(CouncilTree::LinkTo(*commune, "522")->outbound_backlog(), 1u);
+
+  // It keeps trying: each failed attempt is counted, and status shows them.
+  absl::Status retried = WaitFor(
+      [&] {
+        absl::StatusOr<v1::StatusReply> s = tree().Status("21550");
+        up = s.ok() ? CouncilTree::LinkTo(*s, "522") : std::nullopt;
+        return up.has_value() && up->failed_attempts() >= 2;
+      },
+      milliseconds(20000), "21550 counting failed attempts to reach 522",
+      [&] { return up ? up->DebugString() : std::string("no link"); });
+  ASSERT_TRUE(retried.ok()) << retried;
+  RunResult shown = tree().Ctl("21550", {"status"});
+  EXPECT_TRUE(absl::StrContains(shown.out, ", failed attempts ")) << Describe(shown);
 
   ASSERT_TRUE(tree().Start("522").ok());
   synced = tree().WaitSyncedUp("21550");

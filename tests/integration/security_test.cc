@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -106,6 +105,19 @@ class SecurityTest : public ::testing::Test {
     return error;
   }
 
+  // Waits until `child` has failed at least `n` attempts to reach `parent`.
+  void AwaitFailedAttempts(const NodeProcess& child, const std::string& parent, uint64_t n) {
+    std::optional<v1::LinkStatus> link;
+    absl::Status s = WaitFor(
+        [&] {
+          link = LinkOf(child, parent);
+          return link && link->failed_attempts() >= n;
+        },
+        milliseconds(20000), absl::StrCat("the child failing ", n, " attempts"),
+        [&] { return link ? link->DebugString() : std::string("no link"); });
+    EXPECT_TRUE(s.ok()) << s;
+  }
+
   ScopedTempDir temp_{"council_security_"};
 };
 
@@ -198,8 +210,8 @@ TEST_F(SecurityTest, ChildWithoutAValidCertificateIsRefused) {
     ASSERT_FALSE(report.empty());
     std::string error = AwaitLinkFailure(**child, "51");
     EXPECT_FALSE(error.empty());
-    // A few more attempts, then still nothing at the parent.
-    std::this_thread::sleep_for(milliseconds(1500));
+    // Two more attempts, then still nothing at the parent.
+    AwaitFailedAttempts(**child, "51", 3);
     EXPECT_FALSE(Holds(**parent, "522:1")) << "the parent took the child's unit record";
     EXPECT_FALSE(Holds(**parent, report)) << "the parent took the child's report";
     std::optional<v1::LinkStatus> at_parent = LinkOf(**parent, "522");
@@ -276,7 +288,7 @@ TEST_F(SecurityTest, ChildRefusesAParentWhoseCertificateNamesAnotherUnit) {
   EXPECT_TRUE(absl::StrContains((*child)->Stderr(), "event=link_refused peer=51 cert_unit=52"))
       << (*child)->Stderr();
   EXPECT_FALSE(absl::StrContains((*child)->Stderr(), "event=link_up")) << (*child)->Stderr();
-  std::this_thread::sleep_for(milliseconds(1000));
+  AwaitFailedAttempts(**child, "51", 3);
   EXPECT_FALSE(Holds(**child, "51:1")) << "the child took the impostor's records";
   EXPECT_FALSE(Holds(**parent, "522:1")) << "the child sent its records to the impostor";
   EXPECT_EQ((*child)->Stop(), 0);
