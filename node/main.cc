@@ -222,6 +222,7 @@ absl::Status Run() {
 void DropGrpcLog(gpr_log_func_args*) {}
 
 int main(int argc, char** argv) {
+  council::app::SetProcessDefaults();
   if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function(DropGrpcLog);
   absl::SetProgramUsageMessage(
       "one council node: stores records durably and serves the admin API.\n"

@@ -2,8 +2,11 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage_config.h"
+#include "absl/synchronization/mutex.h"
 
 namespace council::app {
+
+void SetProcessDefaults() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
 std::vector<std::string> ParseFlags(std::vector<std::string> args, const char* flags_file) {
   absl::FlagsUsageConfig usage;

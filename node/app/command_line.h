@@ -1,4 +1,5 @@
-// Command-line parsing shared by councild and the benchmark driver.
+// Start-up shared by councild and the benchmark driver: process-wide
+// settings and command-line parsing.
 #ifndef COUNCIL_NODE_APP_COMMAND_LINE_H_
 #define COUNCIL_NODE_APP_COMMAND_LINE_H_
 
@@ -6,6 +7,12 @@
 #include <vector>
 
 namespace council::app {
+
+// Settings for a long-running binary, first thing in main. Debian builds
+// Abseil without NDEBUG, which leaves absl::Mutex's deadlock detection on
+// for every lock, gRPC's included: ~1 % of the CPU of a Put, node and client
+// (perf, BENCHMARKS.md). Upstream's release builds skip it; so do ours.
+void SetProcessDefaults();
 
 // absl::ParseCommandLine of `args` (the program name first), with:
 // - flags written with dashes, as the documentation writes them (--data-dir;

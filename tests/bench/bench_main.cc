@@ -182,6 +182,7 @@ int Main(int argc, char** argv) {
 }  // namespace council::bench
 
 int main(int argc, char** argv) {
+  council::app::SetProcessDefaults();
   absl::SetProgramUsageMessage(
       "benchmarks of issue #6 with real councild processes (TLS, signed records).\n"
       "  council_bench [--records N] [--small] [--write-md BENCHMARKS.md] [--port-base 7800]\n"
