@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -50,12 +51,16 @@ const BenchCluster::Member& BenchCluster::member(const std::string& unit) const 
 
 int BenchCluster::NextPort() { return port_base_ > 0 ? next_port_++ : itest::UnusedPort(); }
 
-void BenchCluster::Add(const NodeSpec& spec) {
-  Member m;
-  m.spec = spec;
+void BenchCluster::PickPorts(Member& m) {
   m.listen_port = NextPort();
   m.admin_port = NextPort();
   m.metrics_port = NextPort();
+}
+
+void BenchCluster::Add(const NodeSpec& spec) {
+  Member m;
+  m.spec = spec;
+  PickPorts(m);
   std::filesystem::create_directories(data_dir(spec.unit));
   order_.push_back(spec.unit);
   members_.emplace(spec.unit, std::move(m));
@@ -77,24 +82,37 @@ absl::Status BenchCluster::Start(const std::string& unit, bool dial_parent,
   if (m.process && m.process->Running()) return absl::FailedPreconditionError(unit + " runs already");
   absl::StatusOr<itest::TlsPaths> tls = itest::MakePki(pki_dir_, unit);
   if (!tls.ok()) return tls.status();
-  itest::NodeOptions o;
-  o.unit = unit;
-  o.level = m.spec.level;
-  o.name = absl::StrCat("HĐND ", unit);
-  o.parent_unit = m.spec.parent_unit;
-  o.tls = *tls;
-  o.binary = councild_;
-  // Later flags win: these replace the harness's --admin-listen 127.0.0.1:0.
-  o.extra_args = {"--listen", listen_addr(unit),
-                  "--admin-listen", absl::StrCat("127.0.0.1:", m.admin_port),
-                  "--metrics-listen", metrics_addr(unit)};
-  if (dial_parent && !m.spec.parent_unit.empty()) {
-    o.extra_args.push_back("--parent");
-    o.extra_args.push_back(listen_addr(m.spec.parent_unit));
+  absl::StatusOr<std::unique_ptr<itest::NodeProcess>> p;
+  for (int attempt = 1;; ++attempt) {
+    itest::NodeOptions o;
+    o.unit = unit;
+    o.level = m.spec.level;
+    o.name = absl::StrCat("HĐND ", unit);
+    o.parent_unit = m.spec.parent_unit;
+    o.tls = *tls;
+    o.binary = councild_;
+    // Later flags win: these replace the harness's --admin-listen 127.0.0.1:0.
+    o.extra_args = {"--listen", listen_addr(unit),
+                    "--admin-listen", absl::StrCat("127.0.0.1:", m.admin_port),
+                    "--metrics-listen", metrics_addr(unit)};
+    if (dial_parent && !m.spec.parent_unit.empty()) {
+      o.extra_args.push_back("--parent");
+      o.extra_args.push_back(listen_addr(m.spec.parent_unit));
+    }
+    o.extra_args.insert(o.extra_args.end(), extra_args.begin(), extra_args.end());
+    p = itest::NodeProcess::Start(data_dir(unit), o);
+    // Ports picked free (--port-base 0) can be taken by another process
+    // before a node's first start binds them: then others, up to 3 times.
+    const std::string why = p.ok() ? "" : std::string(p.status().message());
+    const bool taken = absl::StrContains(why, "cannot listen on") ||
+                       absl::StrContains(why, "cannot serve metrics on");
+    if (p.ok() || !taken || port_base_ > 0 || m.started || attempt == 3) break;
+    fprintf(stderr, "council_bench: %s's ports were taken (%s); picking others\n", unit.c_str(),
+            why.c_str());
+    PickPorts(m);
   }
-  o.extra_args.insert(o.extra_args.end(), extra_args.begin(), extra_args.end());
-  absl::StatusOr<std::unique_ptr<itest::NodeProcess>> p = itest::NodeProcess::Start(data_dir(unit), o);
   if (!p.ok()) return absl::Status(p.status().code(), absl::StrCat("starting ", unit, ": ", p.status().message()));
+  m.started = true;
   m.process = *std::move(p);
   absl::StatusOr<std::unique_ptr<AdminClient>> admin =
       AdminClient::Connect(m.process->admin_addr(), m.process->token_file());

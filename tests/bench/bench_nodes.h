@@ -77,12 +77,14 @@ class BenchCluster {
   struct Member {
     NodeSpec spec;
     int listen_port = 0, admin_port = 0, metrics_port = 0;
+    bool started = false;  // ever: its ports are then its own
     std::unique_ptr<itest::NodeProcess> process;
     std::unique_ptr<AdminClient> admin;
   };
   Member& member(const std::string& unit);
   const Member& member(const std::string& unit) const;
   int NextPort();
+  void PickPorts(Member& m);
 
   const std::string root_;
   const std::string pki_dir_;
