@@ -103,12 +103,9 @@ absl::Status BenchCluster::Start(const std::string& unit, bool dial_parent,
     p = itest::NodeProcess::Start(data_dir(unit), o);
     // Ports picked free (--port-base 0) can be taken by another process
     // before a node's first start binds them: then others, up to 3 times.
-    const std::string why = p.ok() ? "" : std::string(p.status().message());
-    const bool taken = absl::StrContains(why, "cannot listen on") ||
-                       absl::StrContains(why, "cannot serve metrics on");
-    if (p.ok() || !taken || port_base_ > 0 || m.started || attempt == 3) break;
+    if (p.ok() || !itest::PortTaken(p.status()) || port_base_ > 0 || m.started || attempt == 3) break;
     fprintf(stderr, "council_bench: %s's ports were taken (%s); picking others\n", unit.c_str(),
-            why.c_str());
+            std::string(p.status().message()).c_str());
     PickPorts(m);
   }
   if (!p.ok()) return absl::Status(p.status().code(), absl::StrCat("starting ", unit, ": ", p.status().message()));

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
@@ -93,6 +94,11 @@ int BindLoopback(int port) {
 }
 
 }  // namespace
+
+bool PortTaken(const absl::Status& start) {
+  return absl::StrContains(start.message(), "cannot listen on") ||
+         absl::StrContains(start.message(), "cannot serve metrics on");
+}
 
 int UnusedPort() {
   // Outside the kernel's ephemeral range: a port from it can be taken by any

@@ -181,6 +181,9 @@ std::vector<std::string> Lines(const std::string& s);
 // A TCP port on 127.0.0.1 that nothing listens on right now (bound and
 // closed), outside the ephemeral range where the kernel can hand it out.
 int UnusedPort();
+// Whether a node failed to start because a port it was given is taken
+// (another process bound it between UnusedPort and the start).
+bool PortTaken(const absl::Status& start);
 
 }  // namespace council::itest
 

@@ -164,9 +164,7 @@ absl::Status CouncilTree::Start(const std::string& unit) {
   absl::Status s = StartMember(m);
   // Someone took the probed port before the node bound it: before anyone
   // dials this node, another port is as good.
-  for (int retry = 0; !s.ok() && !m.started_once && retry < 3 &&
-                      absl::StrContains(s.message(), "cannot listen");
-       ++retry) {
+  for (int retry = 0; !s.ok() && !m.started_once && retry < 3 && PortTaken(s); ++retry) {
     m.port = PickPort();
     s = StartMember(m);
   }
