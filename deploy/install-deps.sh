@@ -9,7 +9,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev libssl-dev
   libbenchmark-dev openssl
   clang libclang-rt-14-dev
-  libmicrohttpd-dev libjemalloc-dev
+  libmicrohttpd-dev libjemalloc-dev libsodium-dev
 )
 
 missing=()

@@ -20,7 +20,7 @@ absl::StatusOr<NodeKeys> LoadNodeKeys(const v1::NodeConfig& config) {
   if (!config.signing_cert().empty()) {
     ASSIGN_OR_RETURN(keys.certificate, crypto::ReadCertificateDer(config.signing_cert()));
   }
-  ASSIGN_OR_RETURN(keys.verifier, crypto::OpenSslVerifier::Create(config.signing_ca()));
+  ASSIGN_OR_RETURN(keys.verifier, crypto::Ed25519Verifier::Create(config.signing_ca()));
   return keys;
 }
 

@@ -14,12 +14,12 @@
 #include "absl/strings/str_cat.h"
 #include "node/core/status_macros.h"
 #include "node/crypto/openssl_util.h"
+#include "node/crypto/sodium.h"
 
 namespace council::crypto {
 namespace {
 
 using crypto_internal::BioPtr;
-using crypto_internal::MdCtxPtr;
 using crypto_internal::OpenSslError;
 using crypto_internal::PkeyPtr;
 
@@ -67,19 +67,50 @@ absl::Status PublishPrivateFile(const std::string& path, absl::string_view conte
 
 }  // namespace
 
-Ed25519Signer::Ed25519Signer(evp_pkey_st* key, std::string public_key)
-    : key_(key), public_key_(std::move(public_key)) {}
+Ed25519Signer::Ed25519Signer(evp_pkey_st* key, std::string public_key, absl::string_view seed)
+    : key_(key), public_key_(std::move(public_key)) {
+  std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> derived;
+  crypto_sign_seed_keypair(derived.data(), secret_.data(),
+                           reinterpret_cast<const unsigned char*>(seed.data()));
+  sodium_memzero(derived.data(), derived.size());
+}
 
-Ed25519Signer::~Ed25519Signer() { EVP_PKEY_free(key_); }
+Ed25519Signer::~Ed25519Signer() {
+  sodium_memzero(secret_.data(), secret_.size());
+  EVP_PKEY_free(key_);
+}
+
+absl::StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::Adopt(evp_pkey_st* raw) {
+  PkeyPtr key(raw);
+  if (!crypto_internal::SodiumReady()) {
+    return absl::InternalError("libsodium could not be initialised");
+  }
+  absl::StatusOr<std::string> pub = crypto_internal::RawEd25519PublicKey(key.get());
+  std::string seed(crypto_sign_SEEDBYTES, '\0');
+  size_t len = seed.size();
+  if (!pub.ok() ||
+      EVP_PKEY_get_raw_private_key(key.get(), reinterpret_cast<unsigned char*>(seed.data()),
+                                   &len) != 1 ||
+      len != crypto_sign_SEEDBYTES) {
+    OpenSslError();
+    return absl::InvalidArgumentError("the private key is not an Ed25519 key");
+  }
+  std::unique_ptr<Ed25519Signer> signer(new Ed25519Signer(key.release(), *std::move(pub), seed));
+  sodium_memzero(seed.data(), seed.size());
+  // libsodium derives the public key from the seed again: both must agree.
+  if (std::memcmp(signer->secret_.data() + crypto_sign_SEEDBYTES, signer->public_key_.data(),
+                  crypto_sign_PUBLICKEYBYTES) != 0) {
+    return absl::InvalidArgumentError("the private key does not match its public key");
+  }
+  return signer;
+}
 
 absl::StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::Generate() {
   EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   if (raw == nullptr) {
     return absl::InternalError(absl::StrCat("cannot generate an Ed25519 key: ", OpenSslError()));
   }
-  PkeyPtr key(raw);
-  ASSIGN_OR_RETURN(std::string pub, crypto_internal::RawEd25519PublicKey(key.get()));
-  return std::unique_ptr<Ed25519Signer>(new Ed25519Signer(key.release(), std::move(pub)));
+  return Adopt(raw);
 }
 
 absl::StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::FromPem(absl::string_view pem) {
@@ -89,11 +120,7 @@ absl::StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::FromPem(absl::stri
     return absl::InvalidArgumentError(
         absl::StrCat("not a PEM private key: ", OpenSslError("parse error")));
   }
-  absl::StatusOr<std::string> pub = crypto_internal::RawEd25519PublicKey(key.get());
-  if (!pub.ok()) {
-    return absl::InvalidArgumentError("the private key is not an Ed25519 key");
-  }
-  return std::unique_ptr<Ed25519Signer>(new Ed25519Signer(key.release(), *std::move(pub)));
+  return Adopt(key.release());
 }
 
 absl::StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::Load(const std::string& path) {
@@ -130,16 +157,10 @@ absl::StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::LoadOrCreate(
 }
 
 std::string Ed25519Signer::Sign(absl::string_view bytes) const {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  std::string sig(64, '\0');
-  size_t len = sig.size();
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_) != 1 ||
-      EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1) {
-    OpenSslError();
-    return "";  // verifies nowhere; cannot happen with a valid key
-  }
-  sig.resize(len);
+  std::string sig(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
+                       reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                       secret_.data());
   return sig;
 }
 

@@ -1,4 +1,6 @@
-// The node's Ed25519 record-signing key (core::Signer over OpenSSL).
+// The node's Ed25519 record-signing key (core::Signer): key files through
+// OpenSSL, signatures through libsodium (the same RFC 8032 signatures in
+// little more than half the CPU here: BENCHMARKS.md).
 //
 //   absl::StatusOr<std::unique_ptr<Ed25519Signer>> key =
 //       Ed25519Signer::LoadOrCreate(data_dir + "/signing.key");
@@ -12,6 +14,7 @@
 #ifndef COUNCIL_NODE_CRYPTO_ED25519_H_
 #define COUNCIL_NODE_CRYPTO_ED25519_H_
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -50,9 +53,14 @@ class Ed25519Signer : public core::Signer {
   std::string PrivateKeyPem() const;
 
  private:
-  Ed25519Signer(evp_pkey_st* key, std::string public_key);  // takes `key`
+  // A signer of `key` (taken; freed on failure). INVALID_ARGUMENT if it is
+  // not an Ed25519 private key.
+  static absl::StatusOr<std::unique_ptr<Ed25519Signer>> Adopt(evp_pkey_st* key);
+  // Takes `key`; `seed` is its raw private key (RFC 8032's 32 bytes).
+  Ed25519Signer(evp_pkey_st* key, std::string public_key, absl::string_view seed);
   evp_pkey_st* const key_;
   const std::string public_key_;
+  std::array<unsigned char, 64> secret_;  // libsodium's expanded key: seed, public key
 };
 
 }  // namespace council::crypto

@@ -8,16 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "node/core/status_macros.h"
 #include "node/crypto/openssl_util.h"
+#include "node/crypto/sodium.h"
 
 namespace council::crypto {
 namespace {
 
-using crypto_internal::MdCtxPtr;
 using crypto_internal::OpenSslError;
 using crypto_internal::X509Ptr;
-
-constexpr size_t kKeyBytes = 32;
-constexpr size_t kSignatureBytes = 64;
 
 // The subject's first common name, UTF-8; "" if none.
 std::string CommonName(X509* cert) {
@@ -53,16 +50,14 @@ absl::Status NamesMatch(X509* cert, absl::string_view unit, absl::string_view pu
 
 }  // namespace
 
-OpenSslVerifier::OpenSslVerifier(x509_store_st* ca) : ca_(ca) {}
+Ed25519Verifier::Ed25519Verifier(x509_store_st* ca) : ca_(ca) {}
 
-OpenSslVerifier::~OpenSslVerifier() {
-  X509_STORE_free(ca_);
-  for (auto& [raw, key] : keys_) EVP_PKEY_free(key);
-}
+Ed25519Verifier::~Ed25519Verifier() { X509_STORE_free(ca_); }
 
-absl::StatusOr<std::unique_ptr<OpenSslVerifier>> OpenSslVerifier::Create(
+absl::StatusOr<std::unique_ptr<Ed25519Verifier>> Ed25519Verifier::Create(
     const std::string& ca_path) {
-  if (ca_path.empty()) return std::unique_ptr<OpenSslVerifier>(new OpenSslVerifier(nullptr));
+  if (!crypto_internal::SodiumReady()) return absl::InternalError("libsodium could not be initialised");
+  if (ca_path.empty()) return std::unique_ptr<Ed25519Verifier>(new Ed25519Verifier(nullptr));
   std::error_code ec;
   if (!std::filesystem::is_regular_file(ca_path, ec)) {
     return absl::NotFoundError(absl::StrCat("cannot read CA certificate file ", ca_path));
@@ -76,47 +71,21 @@ absl::StatusOr<std::unique_ptr<OpenSslVerifier>> OpenSslVerifier::Create(
   }
   // A record must verify the same way whenever it arrives: no expiry checks.
   X509_STORE_set_flags(store, X509_V_FLAG_NO_CHECK_TIME);
-  return std::unique_ptr<OpenSslVerifier>(new OpenSslVerifier(store));
+  return std::unique_ptr<Ed25519Verifier>(new Ed25519Verifier(store));
 }
 
-evp_pkey_st* OpenSslVerifier::KeyFor(absl::string_view public_key) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = keys_.find(public_key);
-  if (it == keys_.end()) {
-    EVP_PKEY* key = EVP_PKEY_new_raw_public_key(
-        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()),
-        public_key.size());
-    if (key == nullptr) {
-      OpenSslError();
-      return nullptr;
-    }
-    if (keys_.size() >= kMaxCachedKeys) {
-      for (auto& [raw, old] : keys_) EVP_PKEY_free(old);
-      keys_.clear();
-    }
-    it = keys_.emplace(std::string(public_key), key).first;
-  }
-  EVP_PKEY_up_ref(it->second);
-  return it->second;
-}
-
-bool OpenSslVerifier::Verify(absl::string_view public_key, absl::string_view bytes,
+bool Ed25519Verifier::Verify(absl::string_view public_key, absl::string_view bytes,
                              absl::string_view signature) const {
-  if (public_key.size() != kKeyBytes || signature.size() != kSignatureBytes) return false;
-  crypto_internal::PkeyPtr key(KeyFor(public_key));
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
-    OpenSslError();
+  if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) {
     return false;
   }
-  int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                            signature.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                            bytes.size());
-  if (ok != 1) OpenSslError();  // leave nothing on the thread's error queue
-  return ok == 1;
+  return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
+                                     reinterpret_cast<const unsigned char*>(bytes.data()),
+                                     bytes.size(),
+                                     reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
 }
 
-absl::Status OpenSslVerifier::CheckBinding(const v1::Unit& unit) const {
+absl::Status Ed25519Verifier::CheckBinding(const v1::Unit& unit) const {
   if (ca_ == nullptr) return absl::OkStatus();
   if (unit.key_certificate().empty()) {
     return absl::FailedPreconditionError(

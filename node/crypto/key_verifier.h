@@ -1,5 +1,5 @@
-// Checking record signatures and key certificates (core::KeyVerifier over
-// OpenSSL).
+// Checking record signatures (libsodium) and key certificates (OpenSSL):
+// core::KeyVerifier.
 //
 // A key certificate is an X.509 certificate from the province CA whose
 // subject CN is a unit id and whose key is that unit's Ed25519 signing key.
@@ -12,52 +12,41 @@
 #ifndef COUNCIL_NODE_CRYPTO_KEY_VERIFIER_H_
 #define COUNCIL_NODE_CRYPTO_KEY_VERIFIER_H_
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "node/core/signing.h"
 
-struct evp_pkey_st;    // OpenSSL's EVP_PKEY
 struct x509_store_st;  // OpenSSL's X509_STORE
 
 namespace council::crypto {
 
-class OpenSslVerifier : public core::KeyVerifier {
+class Ed25519Verifier : public core::KeyVerifier {
  public:
   // `ca_path`: a PEM file of the CA certificate(s) that certify unit keys,
   // or "" for none (trust on first use). NOT_FOUND / INVALID_ARGUMENT naming
   // the file if it cannot be read or holds no certificate.
-  static absl::StatusOr<std::unique_ptr<OpenSslVerifier>> Create(const std::string& ca_path);
-  ~OpenSslVerifier() override;
-  OpenSslVerifier(const OpenSslVerifier&) = delete;
-  OpenSslVerifier& operator=(const OpenSslVerifier&) = delete;
+  static absl::StatusOr<std::unique_ptr<Ed25519Verifier>> Create(const std::string& ca_path);
+  ~Ed25519Verifier() override;
+  Ed25519Verifier(const Ed25519Verifier&) = delete;
+  Ed25519Verifier& operator=(const Ed25519Verifier&) = delete;
 
   bool Verify(absl::string_view public_key, absl::string_view bytes,
               absl::string_view signature) const override;
   absl::Status CheckBinding(const v1::Unit& unit) const override;
   bool VerifiesBindings() const override { return ca_ != nullptr; }
 
-  // Parsed keys kept for reuse; beyond this many the cache starts afresh.
-  static constexpr size_t kMaxCachedKeys = 4096;
-
  private:
-  explicit OpenSslVerifier(x509_store_st* ca);  // takes `ca` (may be null)
-  // A new reference to the parsed key (the caller frees it), or nullptr.
-  evp_pkey_st* KeyFor(absl::string_view public_key) const;
+  explicit Ed25519Verifier(x509_store_st* ca);  // takes `ca` (may be null)
 
   x509_store_st* const ca_;
-  mutable std::mutex mu_;
-  mutable std::map<std::string, evp_pkey_st*, std::less<>> keys_ ABSL_GUARDED_BY(mu_);
 };
 
 // OK iff `certificate` (PEM or DER) names `unit` as its subject CN and
 // certifies the raw Ed25519 key `public_key`; INVALID_ARGUMENT saying what
-// differs. Checks no chain (see OpenSslVerifier::CheckBinding for that).
+// differs. Checks no chain (see Ed25519Verifier::CheckBinding for that).
 absl::Status CheckCertificateNames(absl::string_view certificate, absl::string_view unit,
                                    absl::string_view public_key);
 

@@ -16,9 +16,6 @@ namespace council::crypto::crypto_internal {
 struct PkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
 };
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
 struct X509Free {
   void operator()(X509* p) const { X509_free(p); }
 };
@@ -26,7 +23,6 @@ struct BioFree {
   void operator()(BIO* p) const { BIO_free(p); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 

@@ -237,7 +237,7 @@ BENCHMARK(BM_Ed25519Sign);
 
 void BM_Ed25519Verify(benchmark::State& state) {
   const auto key = NewKey();
-  absl::StatusOr<std::unique_ptr<crypto::OpenSslVerifier>> verifier = crypto::OpenSslVerifier::Create("");
+  absl::StatusOr<std::unique_ptr<crypto::Ed25519Verifier>> verifier = crypto::Ed25519Verifier::Create("");
   if (!verifier.ok()) std::abort();
   const std::string bytes = core::SigningBytes(StoredReport("21550", 7));
   const std::string signature = key->Sign(bytes);

@@ -107,8 +107,8 @@ TEST_F(SignatureTest, RelayCannotAlterOrForgeWhatItForwards) {
   };
   ASSERT_TRUE(link.ReadUntil(0, [&] { return holds(*directive); }))
       << "the directive did not come down the link";
-  absl::StatusOr<std::unique_ptr<crypto::OpenSslVerifier>> verifier =
-      crypto::OpenSslVerifier::Create("");
+  absl::StatusOr<std::unique_ptr<crypto::Ed25519Verifier>> verifier =
+      crypto::Ed25519Verifier::Create("");
   ASSERT_TRUE(verifier.ok());
   std::string province_key;
   for (const v1::Record& r : link.received()) {

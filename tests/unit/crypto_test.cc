@@ -1,6 +1,8 @@
 // node/crypto: Ed25519 keys and signatures, key files, and key certificates
 // checked against a CA (made with the OpenSSL API, and with the openssl
 // command line as an operator would).
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -14,6 +16,7 @@
 
 #include "common/scoped_temp_dir.h"
 #include "common/test_ca.h"
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "node/crypto/ed25519.h"
 #include "node/crypto/key_verifier.h"
@@ -30,8 +33,8 @@ std::unique_ptr<Ed25519Signer> NewKey() {
   return key.ok() ? *std::move(key) : nullptr;
 }
 
-std::unique_ptr<OpenSslVerifier> Verifier(const std::string& ca_path = "") {
-  absl::StatusOr<std::unique_ptr<OpenSslVerifier>> v = OpenSslVerifier::Create(ca_path);
+std::unique_ptr<Ed25519Verifier> Verifier(const std::string& ca_path = "") {
+  absl::StatusOr<std::unique_ptr<Ed25519Verifier>> v = Ed25519Verifier::Create(ca_path);
   EXPECT_TRUE(v.ok()) << v.status();
   return v.ok() ? *std::move(v) : nullptr;
 }
@@ -59,6 +62,82 @@ TEST(Ed25519, SignsAndVerifies) {
   EXPECT_TRUE(verifier->Verify(key->public_key(), "", key->Sign("")));
 }
 
+// RFC 8032, section 7.1, TEST 1 and TEST 3.
+struct Rfc8032Case {
+  const char* seed;
+  const char* public_key;
+  const char* message;
+  const char* signature;
+};
+constexpr Rfc8032Case kRfc8032[] = {
+    {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+     "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
+    {"c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+     "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+     "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"},
+};
+
+// The OpenSSL key with raw private key `seed`, and its PEM.
+std::string PemOfSeed(const std::string& seed) {
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()), seed.size());
+  BIO* bio = BIO_new(BIO_s_mem());
+  std::string pem;
+  if (key != nullptr && bio != nullptr &&
+      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr) == 1) {
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    pem.assign(data, static_cast<size_t>(n));
+  }
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+// OpenSSL's own Ed25519 signature of `message` under the key in `pem`.
+std::string OpenSslSignature(const std::string& pem, const std::string& message) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::string sig(64, '\0');
+  size_t len = sig.size();
+  if (key == nullptr || ctx == nullptr ||
+      EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key) != 1 ||
+      EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
+    sig.clear();
+  }
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  BIO_free(bio);
+  return sig;
+}
+
+// Signatures are RFC 8032's, byte for byte what OpenSSL makes: records
+// signed before the signer moved to libsodium, or by any other Ed25519
+// implementation, verify the same way.
+TEST(Ed25519, SignaturesAreRfc8032sAndOpenSsls) {
+  auto verifier = Verifier();
+  ASSERT_TRUE(verifier);
+  for (const Rfc8032Case& c : kRfc8032) {
+    SCOPED_TRACE(c.public_key);
+    const std::string pem = PemOfSeed(absl::HexStringToBytes(c.seed));
+    ASSERT_FALSE(pem.empty());
+    absl::StatusOr<std::unique_ptr<Ed25519Signer>> key = Ed25519Signer::FromPem(pem);
+    ASSERT_TRUE(key.ok()) << key.status();
+    EXPECT_EQ(absl::BytesToHexString((*key)->public_key()), c.public_key);
+    const std::string message = absl::HexStringToBytes(c.message);
+    EXPECT_EQ(absl::BytesToHexString((*key)->Sign(message)), c.signature);
+    EXPECT_TRUE(verifier->Verify(absl::HexStringToBytes(c.public_key), message,
+                                 absl::HexStringToBytes(c.signature)));
+    EXPECT_EQ((*key)->Sign(kText), OpenSslSignature(pem, kText));
+    EXPECT_TRUE(verifier->Verify((*key)->public_key(), kText, OpenSslSignature(pem, kText)));
+  }
+}
+
 TEST(Ed25519, DetectsTampering) {
   auto key = NewKey();
   auto other = NewKey();
@@ -79,7 +158,7 @@ TEST(Ed25519, DetectsTampering) {
   EXPECT_FALSE(verifier->Verify(key->public_key(), kText, sig.substr(0, 63)));
   EXPECT_FALSE(verifier->Verify(key->public_key(), kText, ""));
   EXPECT_FALSE(verifier->Verify(std::string(32, '\0'), kText, sig));
-  // The cache of parsed keys keeps working across keys.
+  // One verifier serves any number of keys, in any order.
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(verifier->Verify(key->public_key(), kText, sig));
     EXPECT_TRUE(verifier->Verify(other->public_key(), kText, other->Sign(kText)));
@@ -181,7 +260,7 @@ class KeyBindingWithCa : public ::testing::Test {
   }
   ScopedTempDir dir_{"council_crypto_"};
   TestCa ca_{"Council test province CA"};
-  std::unique_ptr<OpenSslVerifier> verifier_;
+  std::unique_ptr<Ed25519Verifier> verifier_;
   std::unique_ptr<Ed25519Signer> key_;
 };
 
@@ -236,9 +315,9 @@ TEST_F(KeyBindingWithCa, ExpiredCertificateStillBinds) {
 
 TEST(KeyBinding, CaAndCertificateFilesAreCheckedOnLoad) {
   ScopedTempDir dir("council_crypto_");
-  EXPECT_TRUE(absl::IsNotFound(OpenSslVerifier::Create(dir.Sub("none.pem")).status()));
+  EXPECT_TRUE(absl::IsNotFound(Ed25519Verifier::Create(dir.Sub("none.pem")).status()));
   WriteFile(dir.Sub("junk.pem"), "junk\n");
-  absl::Status junk = OpenSslVerifier::Create(dir.Sub("junk.pem")).status();
+  absl::Status junk = Ed25519Verifier::Create(dir.Sub("junk.pem")).status();
   EXPECT_TRUE(absl::IsInvalidArgument(junk)) << junk;
   EXPECT_NE(junk.message().find("junk.pem"), std::string::npos);
 
