@@ -346,10 +346,12 @@ absl::Status PutCeilingFigure(LocalRun& run, const ClientRun& puts) {
                         "RocksDB's own group commit)"),
            "— (bounds the Put rate on this machine)",
            absl::StrFormat("%s rec/s, p50 %.2f ms, p99 %.2f ms; CPU per Put %.0f µs (server %.0f, "
-                           "clients %.0f), %.1f switches per Put; councild's Puts %.0f %% of it",
+                           "clients %.0f), %.1f switches per Put; the server's CPU alone bounds "
+                           "%s rec/s on %u cores; councild's Puts %.0f %% of the rate",
                            Thousands(static_cast<uint64_t>(ceiling.rate)), ceiling.p50,
                            ceiling.p99, ceiling.cpu_us(), ceiling.node_cpu_us,
                            ceiling.driver_cpu_us, ceiling.node_switches,
+                           CpuBound(run.cores, ceiling.node_cpu_us), run.cores,
                            ceiling.rate > 0 ? 100 * puts.rate / ceiling.rate : 0),
            RatioText(ceiling.rate, run.ceiling.records_per_second), std::nullopt});
   return absl::OkStatus();
