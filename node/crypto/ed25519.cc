@@ -88,15 +88,18 @@ absl::StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::Adopt(evp_pkey_st*
   absl::StatusOr<std::string> pub = crypto_internal::RawEd25519PublicKey(key.get());
   std::string seed(crypto_sign_SEEDBYTES, '\0');
   size_t len = seed.size();
-  if (!pub.ok() ||
+  const bool ed25519 =
+      pub.ok() &&
       EVP_PKEY_get_raw_private_key(key.get(), reinterpret_cast<unsigned char*>(seed.data()),
-                                   &len) != 1 ||
-      len != crypto_sign_SEEDBYTES) {
+                                   &len) == 1 &&
+      len == crypto_sign_SEEDBYTES;
+  std::unique_ptr<Ed25519Signer> signer;
+  if (ed25519) signer.reset(new Ed25519Signer(key.release(), *std::move(pub), seed));
+  sodium_memzero(seed.data(), seed.size());
+  if (!ed25519) {
     OpenSslError();
     return absl::InvalidArgumentError("the private key is not an Ed25519 key");
   }
-  std::unique_ptr<Ed25519Signer> signer(new Ed25519Signer(key.release(), *std::move(pub), seed));
-  sodium_memzero(seed.data(), seed.size());
   // libsodium derives the public key from the seed again: both must agree.
   if (std::memcmp(signer->secret_.data() + crypto_sign_SEEDBYTES, signer->public_key_.data(),
                   crypto_sign_PUBLICKEYBYTES) != 0) {
