@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -298,8 +299,6 @@ absl::Status SyncBoundFigure(LocalRun& run, const ClientRun& gets) {
   return absl::OkStatus();
 }
 
-}  // namespace
-
 // The same clients and Puts against council_put_ceiling (its file says
 // what it leaves out): what this machine allows one signed, durable record
 // per call through this gRPC server, beside what councild achieves.
@@ -313,13 +312,17 @@ absl::Status PutCeilingFigure(LocalRun& run, const ClientRun& puts) {
   std::ofstream(token) << "unchecked\n";
   ASSIGN_OR_RETURN(std::unique_ptr<itest::Subprocess> server,
                    itest::Subprocess::Start({COUNCIL_PUT_CEILING_PATH, "--data", dir + "/db"}));
+  constexpr std::string_view kListening = "listening on ";  // its first line
   std::string address;
   for (int i = 0; i < 200 && address.empty() && server->Running(); ++i) {  // 10 s at most
     const std::string out = server->Stdout();
-    const size_t at = out.find("listening on ");
+    const size_t at = out.find(kListening);
     const size_t end = at == std::string::npos ? at : out.find('\n', at);
-    if (end != std::string::npos) address = out.substr(at + 13, end - at - 13);
-    else std::this_thread::sleep_for(milliseconds(50));
+    if (end != std::string::npos) {
+      address = out.substr(at + kListening.size(), end - at - kListening.size());
+    } else {
+      std::this_thread::sleep_for(milliseconds(50));
+    }
   }
   if (address.empty()) {
     return absl::UnavailableError(absl::StrCat("council_put_ceiling did not start: ",
@@ -356,6 +359,8 @@ absl::Status PutCeilingFigure(LocalRun& run, const ClientRun& puts) {
            RatioText(ceiling.rate, run.ceiling.records_per_second), std::nullopt});
   return absl::OkStatus();
 }
+
+}  // namespace
 
 absl::Status RunLocalWrites(const BenchConfig& config, const Ceiling& ceiling, Results* results) {
   BenchCluster cluster(config.root + "/local", config.pki_dir, config.port_base);

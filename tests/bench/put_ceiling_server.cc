@@ -29,7 +29,7 @@
 #include "node/transport/server.h"
 #include "rocksdb/write_batch.h"
 
-ABSL_FLAG(std::string, data, "", "directory for the RocksDB database (created; must not exist)");
+ABSL_FLAG(std::string, data, "", "directory for the RocksDB database (created if missing)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "admin address to serve (port 0 picks a free one)");
 
 namespace council::bench {
