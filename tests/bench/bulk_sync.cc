@@ -1,4 +1,5 @@
-// The ceilings (raw, store, transport), bulk sync and catch-up (scenarios.h).
+// The ceilings (raw, store, transport), bulk sync and catch-up, then the
+// sync ceilings (scenarios.h).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "tests/bench/raw_ingest.h"
 #include "tests/bench/scenarios.h"
 #include "tests/bench/store_ingest.h"
+#include "tests/bench/sync_ceiling.h"
 #include "tests/bench/transport_ceiling.h"
 
 namespace council::bench {
@@ -180,6 +182,8 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
                                     milliseconds(20), /*progress=*/true));
   const NodesCpu cpu_used = CpuOf(cluster) - cpu_before;
   const double bulk_rate = config.records / bulk.seconds_from_link_up;
+  const BulkMeasured bulk_measured{
+      bulk_rate, {cpu_used.parent / config.records, cpu_used.child / config.records}};
   results->figures.push_back(
       {absl::StrCat("Bulk sync: ", Thousands(config.records), " records, district → empty province"),
        "≥ 100,000 rec/s and ≥ 40 % of raw",
@@ -351,7 +355,7 @@ absl::Status RunBulkAndCatchUp(const BenchConfig& config, const Ceiling& ceiling
                                    : absl::StrCat("TCP bytes unknown: ", gz_tcp.status().message()),
                        gz.seconds_from_link_up, gz_cpu_us),
        absl::StrFormat("record: %.0f B", ceiling.value_bytes_per_record), std::nullopt});
-  return absl::OkStatus();
+  return RunSyncCeilings(cluster, config, ceiling, bulk_measured, results);
 }
 
 }  // namespace council::bench

@@ -7,17 +7,14 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
-#include <map>
-#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "node/core/serialize.h"
-#include "node/store/keys.h"
-#include "council/v1/store.pb.h"
 #include "node/store/rocks_db.h"
 #include "tests/bench/bench_records.h"
+#include "tests/bench/hub_rows.h"
 
 namespace council::bench {
 
@@ -85,12 +82,6 @@ absl::StatusOr<RawIngestResult> Ingest(const std::string& dir, uint64_t count, s
   return result;
 }
 
-std::string Be64(uint64_t v) {
-  std::string s;
-  store::keys::PutBe64(&s, v);
-  return s;
-}
-
 }  // namespace
 
 absl::Status RawDb::Settle() {
@@ -115,42 +106,19 @@ absl::StatusOr<RawIngestResult> RawIngest(const std::string& dir, uint64_t count
 
 absl::StatusOr<RawIngestResult> HubRowsIngest(const std::string& dir, uint64_t count,
                                               size_t batch, size_t origins) {
-  namespace keys = store::keys;
   const std::vector<std::string>& communes = BenchCommunes();
   origins = std::clamp<size_t>(origins, 1, communes.size());
   std::vector<uint64_t> next_seq(origins, 1);
-  uint64_t feed = 0, cursor = 0;
+  HubRows hub;
   return Ingest(dir, count, batch, /*sync=*/true,
                 [&](uint64_t* next, uint64_t count, size_t batch, auto* rows) {
-    std::map<std::pair<std::string, std::string>, v1::ReportTally> tallies;  // (period, origin)
-    std::set<size_t> in_batch_origins;
     for (size_t in_batch = 0; *next <= count && in_batch < batch; ++*next, ++in_batch) {
       const size_t c = (*next - 1) % origins;
-      const std::string& origin = communes[c];
-      const uint64_t seq = next_seq[c]++;
-      in_batch_origins.insert(c);
-      const v1::Record rec = StoredReport(origin, seq);
-      const std::string& period = rec.report().period();
-      rows->emplace_back(keys::Log(origin, seq), core::CanonicalBytes(rec));
-      rows->emplace_back(keys::Current(origin, seq), Be64(seq));
-      rows->emplace_back(keys::ByKind("report", origin, seq), "");
-      rows->emplace_back(keys::ByUnit(origin, "report", seq), "");
-      rows->emplace_back(keys::ByPeriod(period, origin, seq), "");
-      rows->emplace_back(keys::Feed(++feed), keys::LogRef(origin, seq));
-      v1::ReportTally& tally = tallies[{period, origin}];
-      tally.set_reports(tally.reports() + 1);
-      for (const auto& [name, value] : rec.report().metrics()) (*tally.mutable_metrics())[name] += value;
-      ++cursor;
+      const v1::Record rec = StoredReport(communes[c], next_seq[c]++);
+      hub.AddLogEntry(rec, core::CanonicalBytes(rec), std::string(32, static_cast<char>(c)), rows);
+      hub.AddDerived(rec, rows);
     }
-    for (size_t c : in_batch_origins) {
-      rows->emplace_back(keys::OriginMax(communes[c]),
-                         Be64(next_seq[c] - 1) + std::string(32, static_cast<char>(c)));
-    }
-    for (const auto& [at, tally] : tallies) {
-      rows->emplace_back(keys::Tally(at.first, at.second), core::CanonicalBytes(tally));
-    }
-    rows->emplace_back(keys::PeerKey(keys::kInbound, "522"), Be64(cursor));
-    rows->emplace_back(keys::Count("report"), Be64(cursor));
+    hub.EndBatch("522", *next - 1, rows);
   });
 }
 
