@@ -19,6 +19,7 @@
 // last acknowledgement. council_bench runs it in place of the province.
 #include <openssl/sha.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -80,6 +81,9 @@ class CeilingSync final : public v1::Sync::Service {
 
   grpc::Status Link(grpc::ServerContext*,
                     grpc::ServerReaderWriter<v1::LinkMessage, v1::LinkMessage>* stream) override {
+    if (linked_.exchange(true)) {  // its figures are of one link, from a fresh store
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the sync ceiling serves one link");
+    }
     absl::Status s = Serve(stream);
     if (!s.ok()) {
       Finish(s);
@@ -226,6 +230,7 @@ class CeilingSync final : public v1::Sync::Service {
   const core::KeyVerifier* const verifier_;
   const std::string unit_;
   const bool store_rows_;
+  std::atomic<bool> linked_{false};
   // The reading thread's.
   HubRows hub_;
   core::UnitTree tree_;
