@@ -27,6 +27,13 @@ std::string KindName(Kind kind) {
   }
 }
 
+const std::string& PeriodOf(const v1::Record& r) {
+  static const std::string* const kNone = new std::string;
+  if (r.has_report()) return r.report().period();
+  if (r.has_conclusion()) return r.conclusion().period();
+  return *kNone;
+}
+
 absl::StatusOr<Kind> ParseKind(absl::string_view name) {
   for (Kind k : kKinds) {
     if (KindName(k) == name) return k;

@@ -18,6 +18,10 @@ using Kind = v1::Record::BodyCase;
 std::string KindName(Kind kind);
 inline std::string KindName(const v1::Record& r) { return KindName(r.body_case()); }
 
+// The period a report or conclusion covers (the period index's key); ""
+// for the other kinds.
+const std::string& PeriodOf(const v1::Record& r);
+
 // Inverse of KindName; INVALID_ARGUMENT listing the kinds otherwise.
 absl::StatusOr<Kind> ParseKind(absl::string_view name);
 

@@ -25,12 +25,6 @@ namespace council::store {
 
 namespace {
 
-std::string PeriodOf(const v1::Record& r) {
-  if (r.has_report()) return r.report().period();
-  if (r.has_conclusion()) return r.conclusion().period();
-  return "";
-}
-
 // What a version's rows besides its log entry take in a batch, about.
 constexpr size_t kRowBytesPerVersion = 256;
 
@@ -73,8 +67,8 @@ void Store::Target::StoreVersion(const v1::Record& rec, const v1::Record* prev, 
     g_->Put(keys::ByUnit(id.origin, kind, id.seq), "");
     g_->count_delta[kind] += 1;
   }
-  std::string period = PeriodOf(rec);
-  std::string old_period = prev ? PeriodOf(*prev) : "";
+  const std::string& period = core::PeriodOf(rec);
+  const std::string old_period = prev ? core::PeriodOf(*prev) : "";
   if (period != old_period && !old_period.empty()) {
     g_->Delete(keys::ByPeriod(old_period, id.origin, id.seq));
   }

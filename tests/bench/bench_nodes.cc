@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -198,6 +199,24 @@ uint64_t StatusField(const std::string& path, absl::string_view key) {
 }
 
 }  // namespace
+
+absl::StatusOr<ListeningProcess> StartListening(const std::vector<std::string>& argv) {
+  constexpr std::string_view kListening = "listening on ";
+  ListeningProcess server;
+  ASSIGN_OR_RETURN(server.process, itest::Subprocess::Start(argv));
+  for (int i = 0; i < 200 && server.process->Running(); ++i) {  // 10 s at most
+    const std::string out = server.process->Stdout();
+    const size_t at = out.find(kListening);
+    const size_t end = at == std::string::npos ? at : out.find('\n', at);
+    if (end != std::string::npos) {
+      server.address = out.substr(at + kListening.size(), end - at - kListening.size());
+      return server;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  server.process->Kill();
+  return absl::UnavailableError(absl::StrCat(argv[0], " did not start: ", server.process->Stderr()));
+}
 
 uint64_t PeakRssBytes(pid_t pid) {
   return StatusField(absl::StrCat("/proc/", pid, "/status"), "VmHWM:") * 1024;

@@ -106,6 +106,16 @@ absl::Status WaitUntil(const std::function<absl::StatusOr<bool>()>& done,
 absl::Status AwaitSearchIndex(AdminClient& admin, std::chrono::milliseconds timeout,
                               const std::string& what, std::chrono::microseconds interval);
 
+// A server the driver runs beside the nodes (council_put_ceiling,
+// council_sync_ceiling), which prints "listening on HOST:PORT" first.
+struct ListeningProcess {
+  std::unique_ptr<itest::Subprocess> process;
+  std::string address;  // HOST:PORT from that line
+};
+// Starts `argv` and waits at most 10 s for that line; UNAVAILABLE with the
+// process's stderr if it exits or stays silent (it is then killed).
+absl::StatusOr<ListeningProcess> StartListening(const std::vector<std::string>& argv);
+
 // Peak resident set size of a running process (VmHWM), bytes; 0 if unknown.
 uint64_t PeakRssBytes(pid_t pid);
 // CPU time a running process has used, user and system, all its threads

@@ -16,13 +16,6 @@ std::string Be64(uint64_t v) {
   return s;
 }
 
-const std::string& PeriodOf(const v1::Record& r) {
-  static const std::string kNone;
-  if (r.has_report()) return r.report().period();
-  if (r.has_conclusion()) return r.conclusion().period();
-  return kNone;
-}
-
 }  // namespace
 
 void HubRows::AddLogEntry(const v1::Record& rec, std::string bytes, std::string digest,
@@ -40,7 +33,7 @@ void HubRows::AddDerived(const v1::Record& rec, Rows* rows) {
   rows->emplace_back(keys::Current(origin, n), Be64(rec.seq()));
   rows->emplace_back(keys::ByKind(kind, origin, n), "");
   rows->emplace_back(keys::ByUnit(origin, kind, n), "");
-  const std::string& period = PeriodOf(rec);
+  const std::string& period = core::PeriodOf(rec);
   if (!period.empty()) rows->emplace_back(keys::ByPeriod(period, origin, n), "");
   rows->emplace_back(keys::Feed(++feed_), keys::LogRef(origin, rec.seq()));
   ++counts_[kind];

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
-#include <string_view>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -310,38 +309,22 @@ absl::Status PutCeilingFigure(LocalRun& run, const ClientRun& puts) {
   std::filesystem::create_directories(dir, ec);
   const std::string token = dir + "/token";
   std::ofstream(token) << "unchecked\n";
-  ASSIGN_OR_RETURN(std::unique_ptr<itest::Subprocess> server,
-                   itest::Subprocess::Start({COUNCIL_PUT_CEILING_PATH, "--data", dir + "/db"}));
-  constexpr std::string_view kListening = "listening on ";  // its first line
-  std::string address;
-  for (int i = 0; i < 200 && address.empty() && server->Running(); ++i) {  // 10 s at most
-    const std::string out = server->Stdout();
-    const size_t at = out.find(kListening);
-    const size_t end = at == std::string::npos ? at : out.find('\n', at);
-    if (end != std::string::npos) {
-      address = out.substr(at + kListening.size(), end - at - kListening.size());
-    } else {
-      std::this_thread::sleep_for(milliseconds(50));
-    }
-  }
-  if (address.empty()) {
-    return absl::UnavailableError(absl::StrCat("council_put_ceiling did not start: ",
-                                               server->Stderr()));
-  }
+  ASSIGN_OR_RETURN(ListeningProcess server,
+                   StartListening({COUNCIL_PUT_CEILING_PATH, "--data", dir + "/db"}));
   std::vector<std::unique_ptr<AdminClient>> clients;
   for (int t = 0; t < n; ++t) {
-    ASSIGN_OR_RETURN(std::unique_ptr<AdminClient> c, AdminClient::Connect(address, token));
+    ASSIGN_OR_RETURN(std::unique_ptr<AdminClient> c, AdminClient::Connect(server.address, token));
     clients.push_back(std::move(c));
   }
   fprintf(stderr, "council_bench: Put ceiling (council_put_ceiling), %d clients for %.1f s\n", n,
           run.config.local_seconds);
   ASSIGN_OR_RETURN(ClientRun ceiling,
-                   RunClients(server->pid(), n, run.config.local_seconds,
+                   RunClients(server.process->pid(), n, run.config.local_seconds,
                               [&](int t, uint64_t i) {
                                 return clients[t]->Put(ReportDraft(i)).status();
                               }));
   clients.clear();
-  server->Kill();
+  server.process->Kill();
   std::filesystem::remove_all(dir, ec);
   run.Add({absl::StrCat("Put ceiling: the same ", n, " clients, one Put at a time each, against a "
                         "server that only numbers, signs and writes each record as one synced "

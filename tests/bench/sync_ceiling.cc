@@ -47,25 +47,18 @@ absl::StatusOr<CeilingRun> RunOnce(BenchCluster& cluster, const BenchConfig& con
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   ASSIGN_OR_RETURN(itest::TlsPaths tls, itest::MakePki(config.pki_dir, kBulkParent));
-  ASSIGN_OR_RETURN(std::unique_ptr<itest::Subprocess> server,
-                   itest::Subprocess::Start({COUNCIL_SYNC_CEILING_PATH, "--data", dir, "--listen",
-                                             cluster.listen_addr(kBulkParent), "--unit", kBulkParent,
-                                             "--rows", rows, "--tls_ca", tls.ca, "--tls_cert",
-                                             tls.cert, "--tls_key", tls.key}));
-  bool listening = false;
-  for (int i = 0; i < 200 && !listening && server->Running(); ++i) {  // 10 s at most
-    listening = server->Stdout().find("listening on ") != std::string::npos;
-    if (!listening) std::this_thread::sleep_for(milliseconds(50));
-  }
-  if (!listening) {
-    return absl::UnavailableError(absl::StrCat("council_sync_ceiling did not start: ", server->Stderr()));
-  }
+  ASSIGN_OR_RETURN(ListeningProcess listening,
+                   StartListening({COUNCIL_SYNC_CEILING_PATH, "--data", dir, "--listen",
+                                   cluster.listen_addr(kBulkParent), "--unit", kBulkParent,
+                                   "--rows", rows, "--tls_ca", tls.ca, "--tls_cert", tls.cert,
+                                   "--tls_key", tls.key}));
+  itest::Subprocess& server = *listening.process;
   fprintf(stderr, "council_bench: sync ceiling, --rows %s: %s's outbox into council_sync_ceiling\n",
           rows.c_str(), kBulkChild);
   RETURN_IF_ERROR(cluster.Start(kBulkChild, /*dial_parent=*/true));
   const double sender_before = CpuSeconds(cluster.pid(kBulkChild));
   const milliseconds bound(120000 + config.records / 10);
-  std::optional<int> exit = server->Wait(bound);
+  std::optional<int> exit = server.Wait(bound);
   const double sender_used = CpuSeconds(cluster.pid(kBulkChild)) - sender_before;
   cluster.Stop(kBulkChild);
   std::filesystem::remove_all(dir, ec);
@@ -73,11 +66,11 @@ absl::StatusOr<CeilingRun> RunOnce(BenchCluster& cluster, const BenchConfig& con
     return absl::DeadlineExceededError(absl::StrCat("council_sync_ceiling still syncing after ",
                                                     bound.count() / 1000, " s"));
   }
-  const std::string out = server->Stdout();
+  const std::string out = server.Stdout();
   const size_t at = out.rfind("sync_ceiling ");
   if (*exit != 0 || at == std::string::npos) {
     return absl::InternalError(absl::StrCat("council_sync_ceiling exited with ", *exit, ": ",
-                                            server->Stderr()));
+                                            server.Stderr()));
   }
   const absl::string_view line = absl::string_view(out).substr(at);
   CeilingRun run;
